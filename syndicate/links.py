@@ -1,0 +1,74 @@
+"""Every public URL the service publishes, built from one base URL.
+
+The paths here are also the file layout of the static export (`syndicate build`), so paged
+documents use path segments (`page/2/`) rather than query strings.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+FEED_FILES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json", "podcast": "podcast.xml"}
+FEED_TYPES = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "json": "application/feed+json",
+    "podcast": "application/rss+xml",
+}
+
+
+def entry_guid(entry_id: str) -> str:
+    """The permanent id of an entry in every feed: a urn:uuid, independent of host names."""
+    return uuid.UUID(hex=entry_id).urn
+
+
+def blog_guid(blog_uuid: str) -> str:
+    return uuid.UUID(blog_uuid).urn
+
+
+def page_path(number: int) -> str:
+    """The path segment for page `number` of a paged document ('' for the first page)."""
+    return "" if number <= 1 else f"page/{number}/"
+
+
+@dataclass(frozen=True)
+class Links:
+    """URL builder. `base` is the public root of the service, e.g. https://news.example/live."""
+
+    base: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base", self.base.rstrip("/"))
+
+    def home(self) -> str:
+        return f"{self.base}/"
+
+    def blog_page(self, slug: str, page: int = 1) -> str:
+        return f"{self.base}/blogs/{slug}/{page_path(page)}"
+
+    def blog_text(self, slug: str) -> str:
+        return f"{self.base}/blogs/{slug}.txt"
+
+    def entry(self, slug: str, entry_id: str) -> str:
+        return f"{self.base}/blogs/{slug}/#entry-{entry_id}"
+
+    def feed(self, slug: str, fmt: str, page: int = 1) -> str:
+        return f"{self.base}/blogs/{slug}/{page_path(page)}{FEED_FILES[fmt]}"
+
+    def cover(self, slug: str) -> str:
+        return f"{self.base}/blogs/{slug}/cover.png"
+
+    def audio(self, file: str) -> str:
+        return f"{self.base}/audio/{file}"
+
+    def transcript(self, slug: str, entry_id: str, ext: str = "txt") -> str:
+        return f"{self.base}/blogs/{slug}/entries/{entry_id}.{ext}"
+
+    def opml(self) -> str:
+        return f"{self.base}/feeds.opml"
+
+    def api_blog(self, slug: str) -> str:
+        return f"{self.base}/api/blogs/{slug}"
+
+    def api_entry(self, slug: str, entry_id: str) -> str:
+        return f"{self.base}/api/blogs/{slug}/entries/{entry_id}"

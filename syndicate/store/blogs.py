@@ -1,0 +1,101 @@
+"""Queries on live blogs."""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Mapping
+
+import sqlalchemy as sa
+
+from ..model import Blog
+from ..timeutil import now
+from .errors import Conflict, NotFound
+from .schema import blogs
+
+BLOG_FIELDS = ("title", "description", "language", "timezone", "author", "link", "status", "background")
+
+
+def blog_from_row(row: sa.Row) -> Blog:
+    return Blog(
+        id=row.id, slug=row.slug, uuid=row.uuid, title=row.title, description=row.description,
+        language=row.language, timezone=row.timezone, author=row.author, link=row.link,
+        status=row.status, background=row.background, created=row.created, updated=row.updated,
+        changed=row.changed, version=row.version,
+    )
+
+
+class BlogQueries:
+    """Mixin for Store: create, read, update and delete blogs."""
+
+    def create_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
+        """Create a blog; Conflict when the slug is taken."""
+        stamp = now()
+        values = {k: fields[k] for k in BLOG_FIELDS if k in fields}
+        with self.write() as conn:
+            if conn.execute(sa.select(blogs.c.id).where(blogs.c.slug == slug)).first():
+                raise Conflict(f"store: blog {slug!r} already exists")
+            conn.execute(blogs.insert().values(
+                slug=slug, uuid=str(uuid.uuid4()), created=stamp, updated=stamp, changed=stamp,
+                version=1, **{"title": "", "description": "", "language": "en", "timezone": "UTC",
+                              "author": "", "link": "", "status": "live", "background": "", **values},
+            ))
+            return self._blog(conn, slug)
+
+    def get_blog(self, slug: str) -> Blog | None:
+        with self.read() as conn:
+            row = conn.execute(sa.select(blogs).where(blogs.c.slug == slug)).first()
+        return blog_from_row(row) if row else None
+
+    def require_blog(self, slug: str) -> Blog:
+        blog = self.get_blog(slug)
+        if blog is None:
+            raise NotFound(f"store: no blog {slug!r}")
+        return blog
+
+    def list_blogs(self) -> list[Blog]:
+        with self.read() as conn:
+            rows = conn.execute(sa.select(blogs).order_by(blogs.c.updated.desc(), blogs.c.slug)).all()
+        return [blog_from_row(r) for r in rows]
+
+    def blog_version(self, slug: str) -> int | None:
+        """The blog's change counter: cheap enough to check on every request."""
+        with self.read() as conn:
+            return conn.execute(sa.select(blogs.c.version).where(blogs.c.slug == slug)).scalar()
+
+    def versions(self) -> dict[str, int]:
+        with self.read() as conn:
+            return dict(conn.execute(sa.select(blogs.c.slug, blogs.c.version)).all())
+
+    def update_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
+        values = {k: fields[k] for k in BLOG_FIELDS if k in fields}
+        with self.write() as conn:
+            current = self._blog(conn, slug)
+            changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+            if changed:
+                self._touch(conn, current.id, content=True, **changed)
+            return self._blog(conn, slug)
+
+    def delete_blog(self, slug: str) -> Blog:
+        """Delete a blog with its entries and jobs; returns what was deleted."""
+        with self.write() as conn:
+            blog = self._blog(conn, slug)
+            conn.execute(blogs.delete().where(blogs.c.id == blog.id))
+            return blog
+
+    # -- helpers shared with the other mixins -------------------------------------------
+
+    def _blog(self, conn: sa.Connection, slug: str) -> Blog:
+        row = conn.execute(sa.select(blogs).where(blogs.c.slug == slug)).first()
+        if row is None:
+            raise NotFound(f"store: no blog {slug!r}")
+        return blog_from_row(row)
+
+    @staticmethod
+    def _touch(conn: sa.Connection, blog_id: int, *, content: bool, **values: Any) -> None:
+        """Record a change: version + 1; `updated` too when what readers see changed."""
+        stamp = now()
+        values["changed"] = stamp
+        if content:
+            values["updated"] = stamp
+        conn.execute(
+            blogs.update().where(blogs.c.id == blog_id).values(version=blogs.c.version + 1, **values)
+        )

@@ -1,0 +1,97 @@
+"""SQLAlchemy Core tables. Times are stored as aware UTC (TIMESTAMP WITH TIME ZONE on
+PostgreSQL; ISO strings via UTCDateTime on SQLite, which keeps them sortable)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+metadata = sa.MetaData()
+
+
+class UTCDateTime(TypeDecorator):
+    """A datetime column that only accepts aware values and always returns aware UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):  # noqa: D401
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+blogs = sa.Table(
+    "blogs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("slug", sa.String(80), nullable=False, unique=True),
+    sa.Column("uuid", sa.String(36), nullable=False, unique=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("language", sa.String(35), nullable=False, default="en"),
+    sa.Column("timezone", sa.String(64), nullable=False, default="UTC"),
+    sa.Column("author", sa.Text, nullable=False, default=""),
+    sa.Column("link", sa.Text, nullable=False, default=""),
+    sa.Column("status", sa.String(10), nullable=False, default="live"),
+    sa.Column("background", sa.Text, nullable=False, default=""),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Column("updated", UTCDateTime, nullable=False),  # last change to what readers see
+    sa.Column("changed", UTCDateTime, nullable=False),  # last change of any output (audio too)
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+)
+
+entries = sa.Table(
+    "entries", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),  # uuid4 hex, never changes
+    sa.Column("blog_id", sa.Integer, sa.ForeignKey("blogs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("source_id", sa.Text, nullable=True),
+    sa.Column("published", UTCDateTime, nullable=False),
+    sa.Column("updated", UTCDateTime, nullable=False),
+    sa.Column("headline", sa.Text, nullable=False, default=""),
+    sa.Column("html", sa.Text, nullable=False, default=""),
+    sa.Column("text", sa.Text, nullable=False, default=""),
+    sa.Column("media", sa.JSON, nullable=False, default=list),
+    sa.Column("key_event", sa.Boolean, nullable=False, default=False),
+    sa.Column("pinned", sa.Boolean, nullable=False, default=False),
+    sa.Column("deleted", UTCDateTime, nullable=True),
+    # The spoken clip; audio_status is NULL until speech is requested.
+    sa.Column("audio_status", sa.String(10), nullable=True),
+    sa.Column("audio_file", sa.Text, nullable=True),
+    sa.Column("audio_bytes", sa.Integer, nullable=True),
+    sa.Column("audio_duration", sa.Float, nullable=True),
+    sa.Column("audio_voice", sa.Text, nullable=True),
+    sa.Column("audio_transcript", sa.Text, nullable=True),
+    sa.Column("audio_error", sa.Text, nullable=True),
+    sa.Index("ix_entries_blog_published", "blog_id", "deleted", "published"),
+    sa.Index("ix_entries_blog_source", "blog_id", "source_id"),
+)
+
+# The speech queue: one row per entry that needs (re)synthesis. A worker leases a row by
+# setting locked_by/locked_until; an expired lease (a killed worker) makes it claimable again.
+jobs = sa.Table(
+    "jobs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("entry_id", sa.String(32), sa.ForeignKey("entries.id", ondelete="CASCADE"), nullable=False, unique=True),
+    sa.Column("kind", sa.String(20), nullable=False, default="speech"),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    # Bumped when the entry changes again while queued: a worker holding an older
+    # generation must not mark the newer request done.
+    sa.Column("generation", sa.Integer, nullable=False, default=1),
+    sa.Column("run_after", UTCDateTime, nullable=False),
+    sa.Column("locked_by", sa.String(64), nullable=True),
+    sa.Column("locked_until", UTCDateTime, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("created", UTCDateTime, nullable=False),
+    sa.Index("ix_jobs_run_after", "run_after"),
+)

@@ -1,0 +1,61 @@
+"""Timezone-aware UTC datetimes: parsing, formatting and the clock."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import dateutil.parser
+
+UTC = timezone.utc
+
+
+def now() -> datetime:
+    """The current time, UTC, to the microsecond."""
+    return datetime.now(UTC)
+
+
+def ensure_utc(value: datetime, assume: str = "UTC") -> datetime:
+    """Return `value` in UTC; a naive value is taken to be in the zone `assume`."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone(assume))
+    return value.astimezone(UTC)
+
+
+def parse_datetime(text: str, assume: str = "UTC") -> datetime:
+    """Parse an ISO 8601 / RFC 3339 (or similar) time string into aware UTC.
+
+    Raises ValueError with a readable message when it cannot be read.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("expected a date-time string")
+    try:
+        value = dateutil.parser.isoparse(text.strip())
+    except (ValueError, OverflowError):
+        try:
+            value = dateutil.parser.parse(text.strip())
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(f"not a date-time: {text!r}") from exc
+    return ensure_utc(value, assume)
+
+
+def to_rfc3339(value: datetime) -> str:
+    """Format as RFC 3339 in UTC with a Z suffix; microseconds only when present."""
+    value = ensure_utc(value)
+    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if value.microsecond else "%Y-%m-%dT%H:%M:%SZ"
+    return value.strftime(fmt)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone `name`; ValueError when unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise ValueError(f"unknown time zone: {name!r}") from exc
+
+
+def is_zone(name: str) -> bool:
+    try:
+        zone(name)
+    except ValueError:
+        return False
+    return True
