@@ -99,6 +99,11 @@ class JobQueries:
             self._touch(conn, row.blog_id, content=False)
             return row.audio_file if row.audio_file != audio.file else None
 
+    def drop_job(self, job: Job) -> None:
+        """Forget a job whose entry is gone."""
+        with self.write() as conn:
+            conn.execute(jobs.delete().where(jobs.c.id == job.id))
+
     def fail_job(self, job: Job, error: str, *, retry_in: float | None) -> None:
         """Retry later (`retry_in` seconds), or give up when it is None: the entry shows 'failed'."""
         with self.write() as conn:

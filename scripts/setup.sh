@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what syndicate needs on Debian 12 / Python 3.11, then the package itself (editable).
+#   scripts/setup.sh          the service: flite (the best offline English voice) + Python packages
+#   scripts/setup.sh --test   also the test tools: Chromium, axe-core (npm) and the test extras
+# Safe to run again: it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=0
+[ "${1:-}" = "--test" ] && want_tests=1
+
+apt_packages=()
+command -v flite >/dev/null || apt_packages+=(flite)
+if [ "$want_tests" = 1 ]; then
+  command -v chromium >/dev/null || apt_packages+=(chromium)
+  command -v npm >/dev/null || apt_packages+=(npm)
+fi
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+  elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+  else
+    echo "setup: cannot install ${apt_packages[*]} (not root, no apt-get); continuing without them" >&2
+  fi
+fi
+
+python3 -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+if [ "$want_tests" = 1 ]; then
+  python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+  npm ci --silent --no-audit --no-fund
+else
+  python3 -m pip install -q --disable-pip-version-check -e .
+fi
+echo "setup: done"

@@ -1,0 +1,228 @@
+"""The `syndicate` command: serve, demo, import, blogs, build, worker, synth.
+
+Errors print one line on stderr and exit non-zero; they never show a traceback.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+import sys
+import threading
+import urllib.error
+import urllib.request
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import ingest, validate
+from .app import create_app
+from .config import ConfigError, speech_workers
+from .links import FEED_FILES, Links
+from .store import StoreError
+
+URL = re.compile(r"^https?://", re.I)
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+def _app(**overrides: Any):
+    try:
+        return create_app({k: v for k, v in overrides.items() if v is not None})
+    except ConfigError as exc:
+        _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - e.g. an unreachable database: one line, not a trace
+        _fail(f"cannot start: {exc}")
+
+
+def _services(app):
+    return app.extensions["syndicate"]
+
+
+def slugify(text: str) -> str:
+    """A URL slug from a title: ASCII letters and digits joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60].strip("-") or "live"
+
+
+def read_source(source: str, timeout: float) -> bytes:
+    """Bytes of a path, '-' (stdin) or an http(s) URL."""
+    if source == "-":
+        return sys.stdin.buffer.read()
+    if URL.match(source):
+        request = urllib.request.Request(source, headers={"User-Agent": "syndicate-importer"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.read(50_000_000)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            _fail(f"cannot fetch {source}: {getattr(exc, 'reason', exc)}")
+    try:
+        return Path(source).read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {source}: {exc.strerror or exc}")
+    return b""
+
+
+@click.group()
+@click.version_option(package_name="syndicate")
+def main() -> None:
+    """syndicate: live blogs as feeds, podcast episodes and an accessible text view."""
+
+
+def _serve(app, host: str, port: int, workers: int | None) -> None:
+    import waitress
+
+    config = app.config
+    count = speech_workers(config) if workers is None else workers
+    if count:
+        from .speech.worker import start_processes
+
+        start_processes(dict(config), count)
+    click.echo(f"syndicate: serving on http://{host}:{port}/ with {count} speech worker(s); Ctrl+C stops")
+    waitress.serve(app, host=host, port=port, threads=8, ident="syndicate", _quiet=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", type=int, default=None, help="Speech worker processes (default: SYNDICATE_SPEECH_WORKERS).")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Run the service on a production WSGI server (waitress)."""
+    app = _app(STATIC_BASE=f"http://{host}:{port}")
+    if not app.config["API_TOKEN"]:
+        click.echo("syndicate: SYNDICATE_API_TOKEN is not set: the API is read-only", err=True)
+    _serve(app, host, port, workers)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", type=int, default=None)
+def demo(host: str, port: int, workers: int | None) -> None:
+    """Load the bundled sample blog and serve it, printing its URLs and an API token."""
+    from .samples import DEMO_FILE, DEMO_LANGUAGE, DEMO_SLUG, DEMO_TIMEZONE
+
+    app = _app(STATIC_BASE=f"http://{host}:{port}")
+    token = app.config["API_TOKEN"] or secrets.token_urlsafe(24)
+    app.config["API_TOKEN"] = token
+    _import(app, DEMO_FILE.read_bytes(), DEMO_SLUG, DEMO_TIMEZONE, DEMO_LANGUAGE, None)
+    base = app.config["BASE_URL"] or f"http://{host}:{port}"
+    links = Links(base)
+    click.echo(f"Text view:     {links.blog_page(DEMO_SLUG)}")
+    for kind in FEED_FILES:
+        click.echo(f"{kind.upper() + ' feed:':<15}{links.feed(DEMO_SLUG, kind)}")
+    click.echo(f"API:           {base}/api/blogs   (OpenAPI: {base}/api/openapi.json)")
+    click.echo(f"API token:     {token}")
+    _serve(app, host, port, workers)
+
+
+def _import(app, data: bytes, slug: str | None, zone: str | None, language: str | None,
+            fmt: str | None) -> tuple[str, dict[str, int]]:
+    services = _services(app)
+    try:
+        if zone is not None:
+            validate.timezone(zone)
+        if language is not None:
+            validate.language(language)
+        existing = services.store.get_blog(slug) if slug else None
+        parsed = ingest.parse(data, format=fmt, timezone=zone or (existing.timezone if existing else None) or "UTC",
+                              language=language)
+        slug = slug or slugify(parsed.title)
+        if services.store.get_blog(slug) is None:
+            services.newsroom.create_blog(slug, {
+                "title": parsed.title or slug, "description": parsed.description[:4000],
+                "language": language or parsed.language or "en", "timezone": zone or parsed.timezone or "UTC",
+                "author": parsed.author, "link": parsed.link if URL.match(parsed.link or "") else ""})
+        return slug, services.newsroom.import_blog(slug, parsed)
+    except (validate.InvalidInput, ingest.IngestError, StoreError) as exc:
+        _fail(str(getattr(exc, "message", exc)))
+    return "", {}
+
+
+@main.command("import")
+@click.argument("source")
+@click.option("--blog", "slug", help="Slug of the blog to import into (created when missing).")
+@click.option("--timezone", "zone", help="IANA zone of the blog's clock times, e.g. Asia/Ho_Chi_Minh.")
+@click.option("--language", help="BCP 47 language of the blog, e.g. en, vi, hi.")
+@click.option("--format", "fmt", type=click.Choice(ingest.FORMATS), help="Skip detection.")
+def import_(source: str, slug: str | None, zone: str | None, language: str | None, fmt: str | None) -> None:
+    """Import a live blog from a file, '-' (stdin) or a URL."""
+    app = _app()
+    data = read_source(source, app.config["IMPORT_TIMEOUT"])
+    slug, counts = _import(app, data, slug, zone, language, fmt)
+    click.echo(f"{slug}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@main.command()
+def blogs() -> None:
+    """List the blogs."""
+    store = _services(_app()).store
+    for blog in store.list_blogs():
+        click.echo(f"{blog.slug}\t{blog.status}\t{store.count_entries(blog.slug)} entries\t{blog.title}")
+
+
+@main.command()
+@click.option("--out", default="site", show_default=True, type=click.Path(file_okay=False))
+@click.option("--base-url", default=None, help="Public URL the site will be served at (default: SYNDICATE_BASE_URL).")
+def build(out: str, base_url: str | None) -> None:
+    """Write every blog's feeds, audio and pages as a static site."""
+    from .static_site import export_site
+
+    app = _app()
+    services = _services(app)
+    base = base_url or app.config["BASE_URL"] or "http://127.0.0.1:8000"
+    count = export_site(services.store, services.publisher, Path(app.config["DATA_DIR"]) / "audio", Path(out), base)
+    click.echo(f"wrote {count} file(s) to {out}/ for {base}")
+
+
+@main.command()
+@click.option("--processes", type=int, default=None, help="Worker processes (default: one per core).")
+@click.option("--once", is_flag=True, help="Make every clip that is due, then exit.")
+def worker(processes: int | None, once: bool) -> None:
+    """Run speech workers in the foreground."""
+    from .speech.worker import SpeechWorker, start_processes
+
+    app = _app()
+    services = _services(app)
+    if once:
+        done = SpeechWorker(services.store, app.config, services.publisher).drain()
+        click.echo(f"made {done} clip(s)")
+        return
+    count = processes or speech_workers(app.config) or 1
+    procs = start_processes(dict(app.config), count)
+    click.echo(f"syndicate: {count} speech worker(s) running; Ctrl+C stops")
+    try:
+        threading.Event().wait() if procs else None
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
+@click.option("--blog", "slug", default=None, help="Only this blog.")
+def synth(slug: str | None) -> None:
+    """Make every missing clip now, in the foreground, with a progress bar."""
+    from .speech.worker import SpeechWorker
+
+    app = _app()
+    services = _services(app)
+    try:
+        total = services.store.request_speech(slug)
+    except StoreError as exc:
+        _fail(str(exc).removeprefix("store: "))
+    worker = SpeechWorker(services.store, app.config, services.publisher)
+    with click.progressbar(length=total, label="Speaking", file=sys.stderr) as bar:
+        while worker.run_once():
+            bar.update(1)
+    failed = [e for b in services.store.list_blogs() if slug in (None, b.slug)
+              for e in services.store.list_entries(b.slug) if e.audio and e.audio.status == "failed"]
+    click.echo(f"{total} clip(s) requested, {len(failed)} failed")
+    if failed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""Turning stored state into published documents.
+
+Readers outnumber writers by far, so a document is built once per blog version and then
+served from memory (`Publisher.document`). When a blog changes, its first-page feeds are
+rebuilt at once and written under `feeds/` (so any static server or CDN can serve them), and
+a WebSub hub, when configured, is told which feeds changed. Only the newest page of each feed
+is rebuilt eagerly, so publishing costs the same at 10 entries as at 10,000.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import urllib.parse
+import urllib.request
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from . import formats, views
+from .documents import Document
+from .links import FEED_FILES, FEED_TYPES, Links, page_path
+from .model import Blog, Page
+from .store import Store
+from .timeutil import now
+
+log = logging.getLogger(__name__)
+FEED_KINDS = tuple(FEED_FILES)  # rss, atom, json, podcast
+CACHE_SIZE = 512
+# feedgen sets the process-wide locale while it formats dates: one feed build at a time.
+_FEEDGEN = threading.Lock()
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write atomically; returns False (and leaves the file alone) when it already holds `data`."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
+
+
+class Publisher:
+    """Builds, caches and writes every document of every blog."""
+
+    def __init__(self, store: Store, config: Mapping[str, Any], *, static_base: str = ""):
+        self.store = store
+        self.feed_items = int(config["FEED_ITEMS"])
+        self.page_entries = int(config["PAGE_ENTRIES"])
+        self.hub = config.get("WEBSUB_HUB") or None
+        self.feeds_dir = Path(config["DATA_DIR"]) / "feeds"
+        self.static_base = config.get("BASE_URL") or static_base or "http://127.0.0.1:8000"
+        self._cache: OrderedDict[tuple, tuple[int, Document | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- reading ------------------------------------------------------------------------
+
+    def document(self, slug: str, kind: str, links: Links, *, page: int = 1, order: str = "newest",
+                 key_only: bool = False) -> Document | None:
+        """The document `kind` of a blog (a feed kind, 'html', 'txt' or 'cover'), or None when
+        the blog or the page does not exist."""
+        version = self.store.blog_version(slug)
+        if version is None:
+            return None
+        key = (slug, kind, links.base, page, order, key_only)
+        return self._cached(key, version, lambda: self._build(slug, kind, links, page, order, key_only))
+
+    def site_document(self, kind: str, links: Links) -> Document:
+        """'index' (the list of blogs) or 'opml' (every blog's feeds)."""
+        versions = tuple(sorted(self.store.versions().items()))
+        key = ("", kind, links.base, 1, "", False)
+        return self._cached(key, versions, lambda: self._build_site(kind, links))
+
+    def _cached(self, key: tuple, version: Any, build: Callable[[], Document | None]) -> Document | None:
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == version:
+                self._cache.move_to_end(key)
+                return hit[1]
+        doc = build()
+        with self._lock:
+            self._cache[key] = (version, doc)
+            self._cache.move_to_end(key)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return doc
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build(self, slug: str, kind: str, links: Links, number: int, order: str,
+               key_only: bool) -> Document | None:
+        blog = self.store.get_blog(slug)
+        if blog is None or number < 1:
+            return None
+        modified = blog.changed or blog.updated
+        if kind in FEED_KINDS:
+            body = self._build_feed(blog, kind, links, number)
+            return None if body is None else Document(body, FEED_TYPES[kind] + "; charset=utf-8", modified)
+        if kind == "html":
+            total = self.store.count_entries(slug, key_only=key_only)
+            page = Page(number, self.page_entries, total)
+            if number > page.count:
+                return None
+            entries = self.store.list_entries(slug, limit=page.size, offset=page.offset,
+                                              order=order, key_only=key_only)
+            html = views.render_blog_html(blog, entries, links, page, order=order, key_only=key_only,
+                                          generated=modified)
+            return Document(html.encode(), "text/html; charset=utf-8", modified)
+        if kind == "txt":
+            text = views.render_blog_text(blog, self.store.list_entries(slug), links)
+            return Document(text.encode(), "text/plain; charset=utf-8", modified)
+        if kind == "cover":
+            return Document(formats.build_cover(blog), formats.COVER_TYPE, blog.created)
+        raise ValueError(f"publish: unknown document kind {kind!r}")
+
+    def _build_feed(self, blog: Blog, kind: str, links: Links, number: int) -> bytes | None:
+        podcast = kind == "podcast"
+        total = self.store.count_entries(blog.slug, audio_ready=podcast)
+        page = Page(number, self.feed_items, total)
+        if number > page.count:
+            return None
+        entries = self.store.list_entries(blog.slug, limit=page.size, offset=page.offset, audio_ready=podcast)
+        tombstones = self.store.tombstones(blog.slug, limit=page.size) if kind == "atom" and number == 1 else ()
+        with _FEEDGEN:
+            if kind == "rss":
+                return formats.build_rss(blog, entries, links, page, hub=self.hub)
+            if kind == "atom":
+                return formats.build_atom(blog, entries, links, page, tombstones=tombstones, hub=self.hub)
+            if kind == "json":
+                return formats.build_jsonfeed(blog, entries, links, page, hub=self.hub)
+            return formats.build_podcast(blog, entries, links, page, hub=self.hub)
+
+    def _build_site(self, kind: str, links: Links) -> Document:
+        blogs = self.store.list_blogs()
+        modified = max((b.changed or b.updated for b in blogs), default=now().replace(microsecond=0))
+        if kind == "opml":
+            return Document(formats.build_opml(blogs, links), "text/x-opml; charset=utf-8", modified)
+        if kind == "index":
+            return Document(views.render_index_html(blogs, links).encode(), "text/html; charset=utf-8", modified)
+        raise ValueError(f"publish: unknown site document {kind!r}")
+
+    # -- on change ----------------------------------------------------------------------
+
+    def blog_changed(self, slug: str) -> list[str]:
+        """Rebuild the blog's newest feeds, write the changed ones under feeds/, ping the hub.
+        Returns the URLs of the feeds that changed."""
+        links = Links(self.static_base)
+        changed = []
+        for kind in FEED_KINDS:
+            doc = self.document(slug, kind, links)
+            if doc is not None and write_if_changed(self.feeds_dir / slug / FEED_FILES[kind], doc.body):
+                changed.append(links.feed(slug, kind))
+        cover = self.document(slug, "cover", links)
+        if cover is not None:
+            write_if_changed(self.feeds_dir / slug / "cover.png", cover.body)
+        write_if_changed(self.feeds_dir / "feeds.opml", self.site_document("opml", links).body)
+        if changed and self.hub:
+            threading.Thread(target=ping_hub, args=(self.hub, changed), daemon=True).start()
+        return changed
+
+    def blog_deleted(self, slug: str) -> None:
+        for name in (*FEED_FILES.values(), "cover.png"):
+            (self.feeds_dir / slug / name).unlink(missing_ok=True)
+        write_if_changed(self.feeds_dir / "feeds.opml", self.site_document("opml", Links(self.static_base)).body)
+
+    # -- static export ------------------------------------------------------------------
+
+    def export_blog(self, blog: Blog, out: Path, links: Links) -> int:
+        """Write every page of every document of one blog under `out`; returns files written."""
+        written = 0
+        base = out / "blogs" / blog.slug
+        for kind in (*FEED_KINDS, "html"):
+            number = 1
+            while (doc := self.document(blog.slug, kind, links, page=number)) is not None:
+                name = "index.html" if kind == "html" else FEED_FILES[kind]
+                written += write_if_changed(base / page_path(number) / name, doc.body)
+                number += 1
+        for kind, path in (("txt", out / "blogs" / f"{blog.slug}.txt"), ("cover", base / "cover.png")):
+            written += write_if_changed(path, self.document(blog.slug, kind, links).body)
+        return written
+
+
+def ping_hub(hub: str, urls: list[str], timeout: float = 5.0) -> None:
+    """Tell a WebSub hub that these feeds changed (hub.mode=publish). Failures are logged only:
+    the feeds are already published, and subscribers still poll."""
+    for url in urls:
+        body = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": url}).encode()
+        request = urllib.request.Request(hub, data=body, method="POST",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                log.info("websub: pinged %s for %s (%s)", hub, url, response.status)
+        except OSError as exc:
+            log.warning("websub: ping to %s for %s failed: %s", hub, url, exc)

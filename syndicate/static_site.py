@@ -1,0 +1,46 @@
+"""`syndicate build`: every blog as a static site that any web server or CDN can serve.
+
+The file layout is the URL layout (see `links.py`), so the same links work in both.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from .links import Links
+from .publish import Publisher, write_if_changed
+from .store import Store
+from .transcripts import render_vtt
+
+
+def _copy(src: Path, dst: Path) -> bool:
+    if dst.is_file() and dst.stat().st_size == src.stat().st_size:
+        return False  # clip names change with their content: same name and size is the same file
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+    return True
+
+
+def export_site(store: Store, publisher: Publisher, audio_dir: Path, out: Path, base: str) -> int:
+    """Write the whole site under `out` with links rooted at `base`; returns files written."""
+    links = Links(base)
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_if_changed(out / "index.html", publisher.site_document("index", links).body)
+    written += write_if_changed(out / "feeds.opml", publisher.site_document("opml", links).body)
+    for blog in store.list_blogs():
+        written += publisher.export_blog(blog, out, links)
+        for entry in store.list_entries(blog.slug, audio_ready=True):
+            audio = entry.audio
+            if audio is None or audio.file is None or not (audio_dir / audio.file).is_file():
+                continue
+            written += _copy(audio_dir / audio.file, out / "audio" / audio.file)
+            base_path = out / "blogs" / blog.slug / "entries" / entry.id
+            transcript = audio.transcript or ""
+            written += write_if_changed(base_path.with_suffix(".txt"), (transcript + "\n").encode())
+            written += write_if_changed(base_path.with_suffix(".vtt"),
+                                        render_vtt(transcript, audio.duration or 0.0).encode())
+    return written

@@ -1,0 +1,56 @@
+"""Shared fixtures: a real app on a fresh data dir per test, its client and CLI runner."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from syndicate import create_app
+
+TOKEN = "test-token-0123456789"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def app_config(data_dir: Path) -> dict:
+    return {"TESTING": True, "DATA_DIR": str(data_dir), "API_TOKEN": TOKEN,
+            "BASE_URL": "http://news.test", "SPEECH_WORKERS": -1}
+
+
+@pytest.fixture
+def app(app_config: dict):
+    app = create_app(app_config)
+    yield app
+    app.extensions["syndicate"].store.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def blog(client, auth) -> dict:
+    """A blog created through the API."""
+    response = client.post("/api/blogs", json={
+        "slug": "storm", "title": "Storm Ana comes ashore", "description": "Live updates as the storm arrives.",
+        "language": "en", "timezone": "Europe/London", "author": "The Newsroom"}, headers=auth)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def post_entry(client, auth, slug: str = "storm", **fields) -> dict:
+    fields.setdefault("text", "The river has burst its banks near the old bridge.")
+    response = client.post(f"/api/blogs/{slug}/entries", json=fields, headers=auth)
+    assert response.status_code == 201, response.json
+    return response.json

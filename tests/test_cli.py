@@ -1,0 +1,190 @@
+"""The `syndicate` command, run for real: in-process through click, and as a server process."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from syndicate.cli import main, slugify
+
+SOURCE = """March 1, 2026 | 10:00 GMT
+
+Storm Ana comes ashore
+
+Live updates as the storm reaches the coast.
+
+  • 09h30
+
+    Trees are down on the coast road.
+
+  • 09h10
+
+    The ferry is cancelled. Photo by Sam Lee
+"""
+
+
+@pytest.fixture
+def cli(data_dir):
+    runner = CliRunner()
+    env = {"SYNDICATE_DATA_DIR": str(data_dir), "SYNDICATE_SPEECH_WORKERS": "-1",
+           "SYNDICATE_BASE_URL": "http://news.test"}
+
+    def run(*args, input=None):
+        return runner.invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+
+    return run
+
+
+def test_import_a_file_then_list(cli, tmp_path):
+    path = tmp_path / "storm.txt"
+    path.write_text(SOURCE)
+    result = cli("import", str(path), "--timezone", "Europe/London")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "storm-ana-comes-ashore: 2 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped"
+    again = cli("import", str(path), "--blog", "storm-ana-comes-ashore")
+    assert "2 unchanged" in again.output
+    listing = cli("blogs")
+    assert listing.output.startswith("storm-ana-comes-ashore\tlive\t2 entries\tStorm Ana comes ashore")
+
+
+def test_import_from_stdin_into_a_named_blog(cli):
+    result = cli("import", "-", "--blog", "coast", "--language", "en", input=SOURCE)
+    assert result.exit_code == 0 and result.output.startswith("coast: 2 created")
+
+
+def test_import_from_a_url(cli):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = SOURCE.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = cli("import", f"http://127.0.0.1:{server.server_address[1]}/live", "--blog", "web")
+        assert result.exit_code == 0 and "2 created" in result.output
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["import", "/no/such/file.txt"], "cannot read /no/such/file.txt"),
+    (["import", "-", "--timezone", "Mars/Base"], "timezone"),
+    (["import", "-", "--language", "???"], "language"),
+    (["import", "http://127.0.0.1:9/nothing"], "cannot fetch"),
+])
+def test_import_errors_are_one_line(cli, args, message):
+    result = cli(*args, input=SOURCE)
+    assert result.exit_code != 0
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_import_of_garbage_fails_cleanly(cli):
+    result = cli("import", "-", "--format", "jsonld", input="{not json")
+    assert result.exit_code == 1 and result.output.startswith("Error: ")
+    assert cli("blogs").output == ""
+
+
+def test_bad_config_is_one_line(data_dir):
+    result = CliRunner().invoke(main, ["blogs"], env={"SYNDICATE_DATA_DIR": str(data_dir),
+                                                      "SYNDICATE_FEED_ITEMS": "many"})
+    assert result.exit_code == 1 and "SYNDICATE_FEED_ITEMS" in result.output
+
+
+def test_build_writes_a_static_site(cli, tmp_path):
+    cli("import", "-", "--blog", "coast", input=SOURCE)
+    out = tmp_path / "site"
+    result = cli("build", "--out", str(out), "--base-url", "https://static.test")
+    assert result.exit_code == 0, result.output
+    for name in ("index.html", "feeds.opml", "blogs/coast/index.html", "blogs/coast.txt",
+                 "blogs/coast/rss.xml", "blogs/coast/atom.xml", "blogs/coast/feed.json",
+                 "blogs/coast/podcast.xml", "blogs/coast/cover.png"):
+        assert (out / name).is_file(), name
+    assert b"https://static.test/blogs/coast/rss.xml" in (out / "blogs/coast/rss.xml").read_bytes()
+
+
+def test_synth_makes_missing_clips(cli, data_dir):
+    cli("import", "-", "--blog", "coast", input=SOURCE)
+    result = cli("synth", "--blog", "coast")
+    assert result.exit_code == 0, result.output
+    assert "2 clip(s) requested, 0 failed" in result.output
+    assert len(list((data_dir / "audio" / "coast").glob("*.mp3"))) == 2
+    assert cli("synth", "--blog", "nope").exit_code == 1
+
+
+def test_slugify():
+    assert slugify("Kim Jong-un arrives in Việt Nam!") == "kim-jong-un-arrives-in-viet-nam"
+    assert slugify("!!!") == "live"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, timeout: float = 30) -> bytes:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_demo_serves_the_sample_blog_with_audio(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "SYNDICATE_DATA_DIR": str(tmp_path), "SYNDICATE_SPEECH_WORKERS": "1"}
+    env.pop("SYNDICATE_API_TOKEN", None)
+    process = subprocess.Popen([sys.executable, "-m", "syndicate.cli", "demo", "--port", str(port)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        page = _wait_for(f"http://127.0.0.1:{port}/blogs/demo/").decode()
+        assert "<h1" in page
+        deadline = time.monotonic() + 60
+        while b"<enclosure" not in _wait_for(f"http://127.0.0.1:{port}/blogs/demo/podcast.xml"):
+            assert time.monotonic() < deadline, "no episode was published"
+            time.sleep(0.3)
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=20)
+    assert re.search(r"API token:\s+\S{20,}", output), output
+    assert f"http://127.0.0.1:{port}/blogs/demo/" in output
+
+
+def test_serve_answers_on_loopback(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "SYNDICATE_DATA_DIR": str(tmp_path), "SYNDICATE_SPEECH_WORKERS": "-1",
+           "SYNDICATE_API_TOKEN": "t0ken"}
+    process = subprocess.Popen([sys.executable, "-m", "syndicate.cli", "serve", "--port", str(port)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert _wait_for(f"http://127.0.0.1:{port}/api/blogs") == b'{"blogs":[]}\n'
+        server = urllib.request.urlopen(f"http://127.0.0.1:{port}/").headers["Server"]
+        assert server == "syndicate"
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)

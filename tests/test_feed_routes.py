@@ -1,0 +1,163 @@
+"""Feeds over HTTP: media types, conditional GET, paging, WebSub, files under feeds/, export."""
+from __future__ import annotations
+
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import feedparser
+import pytest
+from lxml import etree
+
+from conftest import post_entry
+from syndicate import create_app
+
+FEEDS = {"rss.xml": "application/rss+xml", "atom.xml": "application/atom+xml",
+         "feed.json": "application/feed+json", "podcast.xml": "application/rss+xml"}
+
+
+@pytest.mark.parametrize("name,media_type", FEEDS.items())
+def test_media_types_and_conditional_get(client, auth, blog, name, media_type):
+    post_entry(client, auth, headline="First")
+    response = client.get(f"/blogs/storm/{name}")
+    assert response.status_code == 200
+    assert response.mimetype == media_type and response.mimetype_params["charset"] == "utf-8"
+    etag, modified = response.headers["ETag"], response.headers["Last-Modified"]
+    assert client.get(f"/blogs/storm/{name}", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(f"/blogs/storm/{name}", headers={"If-Modified-Since": modified}).status_code == 304
+    again = client.get(f"/blogs/storm/{name}")
+    assert again.data == response.data and again.headers["ETag"] == etag
+    post_entry(client, auth, headline="Second")
+    changed = client.get(f"/blogs/storm/{name}", headers={"If-None-Match": etag})
+    if name == "podcast.xml":  # no clip is ready yet, so the podcast has not changed
+        assert changed.status_code == 304
+    else:
+        assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_feeds_follow_edits_and_deletions(client, auth, blog):
+    kept = post_entry(client, auth, headline="Kept", published="2026-03-01T10:00:00Z")
+    gone = post_entry(client, auth, headline="Gone", published="2026-03-01T11:00:00Z")
+    client.patch(f"/api/blogs/storm/entries/{kept['id']}", json={"headline": "Kept, corrected"}, headers=auth)
+    client.delete(f"/api/blogs/storm/entries/{gone['id']}", headers=auth)
+    rss = feedparser.parse(client.get("/blogs/storm/rss.xml").data)
+    assert not rss.bozo
+    assert [e.title for e in rss.entries] == ["Kept, corrected"]
+    atom = client.get("/blogs/storm/atom.xml").data
+    parsed = feedparser.parse(atom)
+    assert [e.title for e in parsed.entries] == ["Kept, corrected"]
+    assert parsed.entries[0].updated > parsed.entries[0].published
+    tombstones = etree.fromstring(atom).findall("{http://purl.org/atompub/tombstones/1.0}deleted-entry")
+    assert [t.get("ref") for t in tombstones] == [f"urn:uuid:{gone['id'][:8]}-{gone['id'][8:12]}-{gone['id'][12:16]}-{gone['id'][16:20]}-{gone['id'][20:]}"]
+    json_feed = client.get("/blogs/storm/feed.json").json
+    assert [i["title"] for i in json_feed["items"]] == ["Kept, corrected"]
+
+
+def test_paging(app_config, tmp_path):
+    app = create_app({**app_config, "FEED_ITEMS": 2})
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {app_config['API_TOKEN']}"}
+    client.post("/api/blogs", json={"slug": "p", "title": "Paged"}, headers=auth)
+    for minute in range(5):
+        client.post("/api/blogs/p/entries", json={"headline": f"E{minute}", "published": f"2026-03-01T10:0{minute}:00Z"},
+                    headers=auth)
+    first = feedparser.parse(client.get("/blogs/p/rss.xml").data)
+    assert [e.title for e in first.entries] == ["E4", "E3"]
+    rels = {l.rel: l.href for l in first.feed.links}
+    assert rels["next"] == "http://news.test/blogs/p/page/2/rss.xml"
+    third = feedparser.parse(client.get("/blogs/p/page/3/rss.xml").data)
+    assert [e.title for e in third.entries] == ["E0"]
+    assert client.get("/blogs/p/page/4/rss.xml").status_code == 404
+    assert client.get("/blogs/p/page/2/atom.xml").status_code == 200
+
+
+def test_self_link_follows_the_request_host(app_config):
+    app = create_app({**app_config, "BASE_URL": ""})
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {app_config['API_TOKEN']}"}
+    client.post("/api/blogs", json={"slug": "h", "title": "Host"}, headers=auth)
+    for host in ("localhost:8000", "127.0.0.1:8000"):
+        parsed = feedparser.parse(client.get("/blogs/h/atom.xml", base_url=f"http://{host}").data)
+        assert {l.rel: l.href for l in parsed.feed.links}["self"] == f"http://{host}/blogs/h/atom.xml"
+
+
+def test_feeds_are_written_under_the_data_dir(client, auth, blog, data_dir):
+    post_entry(client, auth, headline="On disk")
+    for name in FEEDS:
+        path = data_dir / "feeds" / "storm" / name
+        assert path.is_file(), name
+    assert b"On disk" in (data_dir / "feeds" / "storm" / "rss.xml").read_bytes()
+    assert (data_dir / "feeds" / "feeds.opml").is_file()
+    assert (data_dir / "feeds" / "storm" / "cover.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_unchanged_blog_rebuilds_identical_bytes(app_config, client, auth, blog):
+    post_entry(client, auth, headline="Stable")
+    before = {name: client.get(f"/blogs/storm/{name}").data for name in FEEDS}
+    fresh = create_app(app_config).test_client()  # a new process: nothing cached
+    assert {name: fresh.get(f"/blogs/storm/{name}").data for name in FEEDS} == before
+
+
+def test_opml_lists_every_blog(client, auth, blog):
+    client.post("/api/blogs", json={"slug": "vote", "title": "Vote count"}, headers=auth)
+    tree = etree.fromstring(client.get("/feeds.opml").data)
+    urls = tree.xpath("//outline/@xmlUrl")
+    assert "http://news.test/blogs/storm/rss.xml" in urls and "http://news.test/blogs/vote/rss.xml" in urls
+
+
+def test_gzip_when_accepted(client, auth, blog):
+    for n in range(5):
+        post_entry(client, auth, headline=f"Entry {n}", text="Water is rising along the embankment. " * 10)
+    plain = client.get("/blogs/storm/rss.xml")
+    zipped = client.get("/blogs/storm/rss.xml", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
+    import gzip
+
+    assert gzip.decompress(zipped.data) == plain.data
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+
+
+class _Hub(BaseHTTPRequestHandler):
+    pings: list[dict] = []
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        length = int(self.headers["Content-Length"])
+        _Hub.pings.append(dict(urllib.parse.parse_qsl(self.rfile.read(length).decode())))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_websub_headers_and_ping(app_config):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    hub = f"http://127.0.0.1:{server.server_address[1]}/hub"
+    try:
+        app = create_app({**app_config, "WEBSUB_HUB": hub})
+        client = app.test_client()
+        auth = {"Authorization": f"Bearer {app_config['API_TOKEN']}"}
+        client.post("/api/blogs", json={"slug": "w", "title": "WebSub"}, headers=auth)
+        _Hub.pings.clear()
+        client.post("/api/blogs/w/entries", json={"headline": "Ping"}, headers=auth)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and len(_Hub.pings) < 3:
+            time.sleep(0.05)
+        urls = {p["hub.url"] for p in _Hub.pings if p["hub.mode"] == "publish"}
+        assert {"http://news.test/blogs/w/rss.xml", "http://news.test/blogs/w/atom.xml",
+                "http://news.test/blogs/w/feed.json"} <= urls
+        response = client.get("/blogs/w/rss.xml")
+        links = response.headers.getlist("Link")
+        assert f'<{hub}>; rel="hub"' in links
+        assert '<http://news.test/blogs/w/rss.xml>; rel="self"' in links
+        assert f'href="{hub}"' in response.data.decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_unknown_blog_feeds_are_404(client):
+    for name in FEEDS:
+        assert client.get(f"/blogs/nope/{name}").status_code == 404
