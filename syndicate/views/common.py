@@ -1,0 +1,97 @@
+"""Wording and link lists that the HTML page and the plain-text version share, so both say the
+same thing in the same words."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..links import FEED_TYPES, Links
+from ..model import Audio, Blog, Entry, Media
+from ..sanitize import html_to_text
+from .formatting import human_duration, human_size
+
+ORDERS = ("newest", "oldest")
+
+# Feed formats in the order they are offered, with the words a reader sees.
+FEED_LABELS = {"rss": "RSS feed", "atom": "Atom feed", "json": "JSON Feed", "podcast": "Podcast feed"}
+MEDIA_LABELS = {"photo": "Photo", "video": "Video", "embed": "Embedded post"}
+MEDIA_LINKS = {"video": "Open the video", "embed": "Open the embedded post"}
+STATUS_WORDS = {"live": "Live", "ended": "Ended"}
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One link in a list of links: where it goes and what it says."""
+
+    href: str
+    label: str
+    rel: str = ""
+    type: str = ""
+
+
+def feed_links(blog: Blog, links: Links) -> list[NavLink]:
+    """Every way to follow or fetch a blog: the four feeds, the text version and the OPML list."""
+    items = [NavLink(links.feed(blog.slug, fmt), label, type=FEED_TYPES[fmt]) for fmt, label in FEED_LABELS.items()]
+    items.append(NavLink(links.blog_text(blog.slug), "Plain text version", type="text/plain"))
+    items.append(NavLink(links.opml(), "All feeds (OPML)", type="text/x-opml"))
+    return items
+
+
+def status_word(blog: Blog) -> str:
+    return STATUS_WORDS.get(blog.status, blog.status.capitalize())
+
+
+def headline(entry: Entry) -> str:
+    """An entry's headline, or a neutral word when it has none (every heading needs text)."""
+    return entry.headline.strip() or "Update"
+
+
+def body_text(entry: Entry) -> str:
+    """An entry's body as plain text: the stored text, else the text of its (clean) HTML."""
+    return entry.text.strip() or html_to_text(entry.html)
+
+
+def caption_text(media: Media) -> str:
+    """ "Photo: caption (Credit: name)": what the picture shows and who made it, as text."""
+    kind = MEDIA_LABELS.get(media.kind, media.kind.capitalize() or "Media")
+    caption, credit = media.caption.strip(), media.credit.strip()
+    text = f"{kind}: {caption}" if caption else f"{kind} without a caption"
+    return f"{text} (Credit: {credit})" if credit else text
+
+
+def media_link(media: Media) -> tuple[str, str] | None:
+    """(href, label) for a video or embed the reader can open elsewhere; None for photos (the
+    caption says what they show) and for URLs that are not plain web links."""
+    label = MEDIA_LINKS.get(media.kind)
+    if not label or urlsplit(media.url.strip()).scheme not in ("http", "https"):
+        return None
+    return media.url.strip(), label
+
+
+def audio_details(audio: Audio) -> str:
+    """ "MP3, 42 seconds, 180 kB": what the reader is about to download."""
+    parts = ["MP3", human_duration(audio.duration), human_size(audio.bytes)]
+    return ", ".join(part for part in parts if part)
+
+
+def audio_label(audio: Audio) -> str:
+    return f"Listen to this update ({audio_details(audio)})"
+
+
+def view_query(order: str, key_only: bool) -> str:
+    """The query string that keeps a reader's choice of order and filter ('' for the default)."""
+    params = ([f"order={order}"] if order != "newest" else []) + (["key=1"] if key_only else [])
+    return "?" + "&".join(params) if params else ""
+
+
+def check_order(order: str) -> str:
+    if order not in ORDERS:
+        raise ValueError(f"views: unknown order {order!r} (expected one of {', '.join(ORDERS)})")
+    return order
+
+
+def paragraphs(text: str) -> list[str]:
+    """Plain text split at blank lines, each paragraph's lines joined with spaces."""
+    blocks = [" ".join(line.strip() for line in block.splitlines()) for block in re.split(r"\n\s*\n", text)]
+    return [block for block in blocks if block]

@@ -1,0 +1,81 @@
+"""The text/plain version of a live blog: every live entry, newest first, wrapped for reading in
+a terminal, a braille display or a text-only browser.
+
+Each entry starts with a marked line holding its time and date ("== 08:30 UTC+7, Tuesday 26
+February 2019 ==") so it can be found by searching for "==". URLs are never broken across lines.
+"""
+from __future__ import annotations
+
+import textwrap
+from typing import Sequence
+
+from ..links import Links
+from ..model import Blog, Entry
+from .common import (
+    audio_details, body_text, caption_text, feed_links, headline, media_link, paragraphs, status_word,
+)
+from .formatting import format_local_time
+
+
+def _wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """Wrapped lines of one paragraph; long words (URLs) stay whole on a line of their own."""
+    return textwrap.wrap(
+        text, width=width, initial_indent=indent, subsequent_indent=indent,
+        break_long_words=False, break_on_hyphens=False,
+    ) or [""]
+
+
+def _section(title: str) -> list[str]:
+    return [title, "-" * len(title), ""]
+
+
+def _entry_lines(entry: Entry, blog: Blog, links: Links, width: int) -> list[str]:
+    when = format_local_time(entry.published, blog.timezone, blog.language)
+    lines = _wrap(f"== {when} ==", width)
+    title = headline(entry)
+    lines += _wrap(f"Key event: {title}" if entry.key_event else title, width)
+    if entry.edited:
+        lines += _wrap(f"Updated at {format_local_time(entry.updated, blog.timezone, blog.language)}.", width)
+    lines.append("")
+    for para in paragraphs(body_text(entry)):
+        lines += _wrap(para, width) + [""]
+    for media in entry.media:
+        lines += _wrap(caption_text(media), width)
+        target = media_link(media)
+        if target:
+            lines += _wrap(f"{target[1]}: {target[0]}", width)
+    notes = []
+    audio = entry.audio
+    if audio is not None and audio.ready and audio.file:
+        notes.append(f"Listen ({audio_details(audio)}): {links.audio(audio.file)}")
+        notes.append(f"Transcript: {links.transcript(blog.slug, entry.id, 'txt')}")
+    notes.append(f"Link: {links.entry(blog.slug, entry.id)}")
+    for note in notes:
+        lines += _wrap(note, width)
+    return lines + [""]
+
+
+def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, width: int = 72) -> str:
+    """The plain-text version of a blog (`entries`: all its live entries, newest first)."""
+    if width < 20:
+        raise ValueError(f"views: text width {width} is too narrow to read")
+    live = [entry for entry in entries if entry.deleted is None]
+    updated = format_local_time(blog.updated, blog.timezone, blog.language)
+    lines = _wrap(blog.title, width) + ["=" * min(width, len(blog.title)), ""]
+    lines += _wrap(f"Status: {status_word(blog)}. Last updated {updated}.", width) + [""]
+    for para in paragraphs(blog.description):
+        lines += _wrap(para, width) + [""]
+    count = len(live)
+    lines += _wrap(f"{count} update{'s' if count != 1 else ''}, newest first." if count else "No updates yet.",
+                   width) + [""]
+    for entry in live:
+        lines += _entry_lines(entry, blog, links, width)
+    if blog.background.strip():
+        lines += _section("Background")
+        for para in paragraphs(blog.background):
+            lines += _wrap(para, width) + [""]
+    lines += _section("Feeds and other versions")
+    for item in feed_links(blog, links):
+        lines += _wrap(f"{item.label}: {item.href}", width)
+    lines += _wrap(f"Text view: {links.blog_page(blog.slug)}", width)
+    return "\n".join(lines).rstrip("\n") + "\n"
