@@ -161,6 +161,15 @@ def import_blog(slug: str):
     return jsonify({**counts, "format": parsed.format})
 
 
+@bp.get("/blogs/<slug>/export")
+def export_blog(slug: str):
+    store = services().store
+    blog = store.require_blog(slug)
+    response = jsonify(ingest.to_export(blog, store.list_entries(slug)))
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}.json"'
+    return response
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(spec(links().base))

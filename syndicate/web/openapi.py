@@ -119,6 +119,11 @@ def spec(server: str) -> dict[str, Any]:
                              "text/plain", "text/html", "application/json", "application/ld+json")}},
                          "responses": {"200": _json(_ref("ImportCounts"), "What changed"), **ERRORS, **AUTH}},
             },
+            "/api/blogs/{slug}/export": {
+                "parameters": [SLUG],
+                "get": {"summary": "The blog and all its entries, in the shape the importer reads back",
+                        "responses": {"200": _json({"type": "object"}, "The export"), **ERRORS}},
+            },
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}},
         },
     }
