@@ -91,6 +91,7 @@ def test_html_is_sanitised(client, auth, blog):
 def test_writes_need_the_token(client, blog, method, path):
     response = getattr(client, method)(path, json={"title": "x"})
     assert response.status_code == 401 and response.json["error"] == "unauthorized"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
     response = getattr(client, method)(path, json={"title": "x"}, headers={"Authorization": "Bearer wrong"})
     assert response.status_code == 403 and response.json["error"] == "forbidden"
     assert client.get("/api/blogs/storm").json["title"] == "Storm Ana comes ashore"
