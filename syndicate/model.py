@@ -144,6 +144,7 @@ class ParsedEntry:
     pinned: bool = False
     source_id: str | None = None
     time_known: bool = True  # False when the source gave no clock time for it
+    id: str | None = None  # the entry's syndicate id, when the source is syndicate's own export
 
 
 @dataclass

@@ -16,7 +16,6 @@ from .sanitize import html_to_text
 from .store import Store
 
 log = logging.getLogger(__name__)
-EXPORT_PREFIX = "syndicate:"
 
 
 class Newsroom:
@@ -114,9 +113,9 @@ class Newsroom:
                 seen.add(item.source_id)
                 current = existing.get(item.source_id)
                 if current is None:
-                    wanted = item.source_id[len(EXPORT_PREFIX):] if item.source_id.startswith(EXPORT_PREFIX) else None
+                    # An export keeps its ids where they are free, so feeds and links survive a move.
                     store._insert_entry(conn, blog.id, {**values, "updated": item.updated},
-                                        entry_id=wanted, speak=True)
+                                        entry_id=item.id, speak=True)
                     counts["created"] += 1
                 elif store._update_entry(conn, current, values, updated=item.updated):
                     counts["updated"] += 1

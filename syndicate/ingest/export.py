@@ -12,6 +12,7 @@ read, since it is derived from the html. Export, then parse, gives back the same
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from .detect import IngestError
 from .jsonld import safe_url
 
 EXPORT_VERSION = 1
+ENTRY_ID = re.compile(r"[0-9a-f]{32}")  # the store's ids; anything else gets a new one
 
 
 def entry_to_json(entry: Entry) -> dict[str, Any]:
@@ -97,6 +99,7 @@ def _entry(item: Any, n: int) -> ParsedEntry:
         key_event=item.get("key_event") is True,
         pinned=item.get("pinned") is True,
         source_id=source_id,
+        id=item["id"] if isinstance(item.get("id"), str) and ENTRY_ID.fullmatch(item["id"]) else None,
     )
 
 
