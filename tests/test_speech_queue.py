@@ -2,11 +2,10 @@
 retry, serving with ranges, transcripts, and the podcast feed."""
 from __future__ import annotations
 
+import io
 import time
 
 import podcastparser
-import pytest
-import io
 
 from conftest import post_entry
 from syndicate import create_app

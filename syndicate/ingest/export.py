@@ -19,8 +19,9 @@ from typing import Any
 import dateutil.parser
 
 from ..model import BLOG_STATUSES, MEDIA_KINDS, Blog, Entry, Media, ParsedBlog, ParsedEntry
+from ..representation import entry_json
 from ..sanitize import clean_html
-from ..timeutil import ensure_utc, is_zone, to_rfc3339
+from ..timeutil import ensure_utc, is_zone
 from .detect import IngestError
 from .jsonld import safe_url
 
@@ -29,19 +30,11 @@ ENTRY_ID = re.compile(r"[0-9a-f]{32}")  # the store's ids; anything else gets a 
 
 
 def entry_to_json(entry: Entry) -> dict[str, Any]:
-    """One entry as the export (and the entries API) writes it, plus its source_id."""
-    return {
-        "id": entry.id,
-        "published": to_rfc3339(entry.published),
-        "updated": to_rfc3339(entry.updated),
-        "headline": entry.headline,
-        "html": entry.html,
-        "text": entry.text,
-        "media": [m.to_json() for m in entry.media],
-        "key_event": entry.key_event,
-        "pinned": entry.pinned,
-        "source_id": entry.source_id,
-    }
+    """One entry as the entries API shows it (without audio), plus its source_id."""
+    body = entry_json(entry)
+    del body["audio"]  # clips are made again by the service that imports the export
+    body["source_id"] = entry.source_id
+    return body
 
 
 def to_export(blog: Blog, entries: list[Entry]) -> dict[str, Any]:
