@@ -63,11 +63,23 @@ class Publisher:
                  key_only: bool = False) -> Document | None:
         """The document `kind` of a blog (a feed kind, 'html', 'txt' or 'cover'), or None when
         the blog or the page does not exist."""
+        if kind == "cover":
+            return self._cover(slug)
         version = self.store.blog_version(slug)
         if version is None:
             return None
         key = (slug, kind, links.base, page, order, key_only)
         return self._cached(key, version, lambda: self._build(slug, kind, links, page, order, key_only))
+
+    def _cover(self, slug: str) -> Document | None:
+        # Drawing a cover takes ~50 ms, so it is redrawn when what it shows changes, not on
+        # every new entry.
+        blog = self.store.get_blog(slug)
+        if blog is None:
+            return None
+        shown = (blog.uuid, blog.title, blog.status)
+        return self._cached((slug, "cover"), shown, lambda: Document(
+            formats.build_cover(blog), formats.COVER_TYPE, blog.created))
 
     def site_document(self, kind: str, links: Links) -> Document:
         """'index' (the list of blogs) or 'opml' (every blog's feeds)."""
@@ -113,8 +125,6 @@ class Publisher:
         if kind == "txt":
             text = views.render_blog_text(blog, self.store.list_entries(slug), links)
             return Document(text.encode(), "text/plain; charset=utf-8", modified)
-        if kind == "cover":
-            return Document(formats.build_cover(blog), formats.COVER_TYPE, blog.created)
         raise ValueError(f"publish: unknown document kind {kind!r}")
 
     def _build_feed(self, blog: Blog, kind: str, links: Links, number: int) -> bytes | None:
