@@ -1,0 +1,366 @@
+"""From an entry to the words a newsreader would say, and from those words to speakable pieces.
+
+Choices a listener would notice:
+* photo positions such as "(L)", "(2nd R)" or "(L to R)" are dropped: they point at a picture
+  the listener cannot see, and a newsreader would leave them out too;
+* links, e-mail addresses, @handles, credits ("Photo: Reuters"), emoji and markup are not read;
+  a hashtag is read as its words ("#BlackLivesMatter" -> "Black Lives Matter");
+* units are spelt the American way ("kilometers"): flite mispronounces "kilometres";
+* "a.m." and "p.m." stay as written (flite and espeak-ng both say them right), "U.S." becomes
+  "U S" (flite reads "US" as "us");
+* "m" after a number means metres, except after a currency sign ("$5m" is five million dollars);
+* numbers become words with num2words in the blog's language; where num2words has no such
+  language (Hindi among them) the digits stay, so that espeak-ng reads them in that language.
+
+The result has one sentence per line and a blank line between sections (time, headline, body,
+captions), so `split_for_speech` and the audio pauses can follow both.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from datetime import datetime
+from decimal import Decimal
+
+from num2words import CONVERTER_CLASSES, num2words
+
+from ..model import Entry
+from ..timeutil import zone
+
+__all__ = ["prepare_speech", "normalise", "sentences", "split_for_speech"]
+
+# Languages that write 4.500 for four thousand five hundred and 1,5 for one and a half.
+COMMA_DECIMAL = {"vi", "de", "fr", "es", "it", "pt", "id", "nl", "ru", "tr", "pl", "da", "sv", "no", "cs", "ro", "uk"}
+WORDS = {  # to, point, and, plus, number, minus
+    "en": ("to", "point", "and", "plus", "number", "minus"),
+    "vi": ("đến", "phẩy", "và", "cộng", "số", "âm"),
+    "hi": ("से", "दशमलव", "और", "प्लस", "नंबर", "माइनस"),
+}
+UNITS = {  # unit: (English singular, English plural, Vietnamese, Hindi)
+    "km/h": ("kilometer per hour", "kilometers per hour", "ki lô mét một giờ", "किलोमीटर प्रति घंटा"),
+    "kph": ("kilometer per hour", "kilometers per hour", "ki lô mét một giờ", "किलोमीटर प्रति घंटा"),
+    "mph": ("mile per hour", "miles per hour", "dặm một giờ", "मील प्रति घंटा"),
+    "m/s": ("meter per second", "meters per second", "mét một giây", "मीटर प्रति सेकंड"),
+    "km²": ("square kilometer", "square kilometers", "ki lô mét vuông", "वर्ग किलोमीटर"),
+    "sq km": ("square kilometer", "square kilometers", "ki lô mét vuông", "वर्ग किलोमीटर"),
+    "km": ("kilometer", "kilometers", "ki lô mét", "किलोमीटर"),
+    "cm": ("centimeter", "centimeters", "xen ti mét", "सेंटीमीटर"),
+    "mm": ("millimeter", "millimeters", "mi li mét", "मिलीमीटर"),
+    "m": ("meter", "meters", "mét", "मीटर"),
+    "ft": ("foot", "feet", "feet", "फ़ुट"),
+    "kg": ("kilogram", "kilograms", "ki lô gam", "किलोग्राम"),
+    "lbs": ("pound", "pounds", "pao", "पाउंड"),
+    "lb": ("pound", "pounds", "pao", "पाउंड"),
+    "ha": ("hectare", "hectares", "héc ta", "हेक्टेयर"),
+    "kWh": ("kilowatt hour", "kilowatt hours", "ki lô oát giờ", "किलोवाट घंटा"),
+    "kW": ("kilowatt", "kilowatts", "ki lô oát", "किलोवाट"),
+    "MW": ("megawatt", "megawatts", "mê ga oát", "मेगावाट"),
+    "GW": ("gigawatt", "gigawatts", "gi ga oát", "गीगावाट"),
+    "°C": ("degree Celsius", "degrees Celsius", "độ C", "डिग्री सेल्सियस"),
+    "°F": ("degree Fahrenheit", "degrees Fahrenheit", "độ F", "डिग्री फ़ारेनहाइट"),
+    "°": ("degree", "degrees", "độ", "डिग्री"),
+    "%": ("percent", "percent", "phần trăm", "प्रतिशत"),
+}
+CURRENCIES = {  # sign: (English singular, English plural, Vietnamese, Hindi)
+    "US$": ("US dollar", "US dollars", "đô la Mỹ", "अमेरिकी डॉलर"),
+    "$": ("dollar", "dollars", "đô la", "डॉलर"),
+    "€": ("euro", "euros", "euro", "यूरो"),
+    "£": ("pound", "pounds", "bảng Anh", "पाउंड"),
+    "¥": ("yen", "yen", "yên", "येन"),
+    "₹": ("rupee", "rupees", "rupee", "रुपये"),
+    "₫": ("dong", "dong", "đồng", "डोंग"),
+}
+CURRENCY_CODES = {"USD": "US$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "Rs": "₹", "Rs.": "₹",
+                  "VND": "₫", "đ": "₫"}
+SUBUNITS = {"$": "cents", "US$": "cents", "€": "cents", "£": "pence"}
+SCALES = {"k": "thousand", "m": "million", "bn": "billion", "tn": "trillion"}
+ABBREVIATIONS = {
+    "Mr.": "Mister", "Mrs.": "Missus", "Ms.": "Miz", "Dr.": "Doctor", "Prof.": "Professor",
+    "Gen.": "General", "Lt.": "Lieutenant", "Col.": "Colonel", "Capt.": "Captain", "Sgt.": "Sergeant",
+    "Gov.": "Governor", "Sen.": "Senator", "Rep.": "Representative", "Pres.": "President",
+    "Mt.": "Mount", "Ave.": "Avenue", "Rd.": "Road", "Blvd.": "Boulevard", "Dept.": "Department",
+    "vs.": "versus", "e.g.": "for example", "i.e.": "that is", "approx.": "approximately",
+    "etc.": "et cetera.", "Inc.": "Incorporated.", "Ltd.": "Limited.", "Corp.": "Corporation.",
+    "Co.": "Company.", "Jr.": "Junior.", "Sr.": "Senior.",
+}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+_MONTH = (r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+          r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_UNSPOKEN = {"So", "Sk", "Sm", "Co", "Cs"}  # emoji, arrows, private use: not read
+_JOINERS = "\ufe0e\ufe0f\u200d\u20e3"  # emoji variation selectors, zero-width joiner, keycap
+_NUM = r"\d+(?:\.\d+)?"
+_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_CUR_BEFORE = r"US\$|\$|€|£|¥|₹|₫|USD|EUR|GBP|JPY|INR|VND|Rs\.?"
+_CUR_AFTER = r"USD|EUR|GBP|JPY|INR|VND|₫|đ|€"
+_SCALE = r"thousand|million|billion|trillion|bn|tn|m|k|nghìn|ngàn|triệu|tỷ|tỉ|हज़ार|हजार|लाख|करोड़"
+_POSITION = re.compile(  # "(L)", "(2nd R)", "(L to R)", "(centre)", "(clockwise from top left)"
+    r"\s*\((?:\d+(?:st|nd|rd|th)\s+)?(?:[LRC]|[LR]\s?(?:to|-|–)\s?[LR]"
+    r"|(?i:(?:from\s+)?(?:left|right)|cent(?:re|er)|front|back|top|bottom|clockwise[^)]*))\)")
+_LINK = (r"(?:\b(?:at|via|on|see|here)\s*:?\s+)?(?:https?://|www\.)\S+?(?=[.,;:!?)\]]*(?:\s|$))"  # "at https://..."
+         r"|\b[\w-]+(?:\.[\w-]+)+/\S*?(?=[.,;:!?)]*(?:\s|$))"  # example.com/path
+         r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # e-mail
+_AGENCY = r"(?:AFP|AP|Reuters|REUTERS|EPA|EPA-EFE|Getty Images|Xinhua|VNA|TTXVN|PTI|ANI)"
+_CREDIT = [
+    re.compile(r"\s*[(\[](?i:photo|picture|image|video|credit|source|courtesy|file)\b[^)\]]*[)\]]"),  # (Photo: X)
+    re.compile(r"\s*\b(?i:photo(?:graph)?|picture|image|video|credit|courtesy)s?(?:\s+by)?\s*:.*$"),  # Photo: X
+    re.compile(r"\s*(?:[-–—|]\s*)?(?:[A-Z][\w.'-]*\s+)*[\w.'-]*\s*/\s*" + _AGENCY + r"\s*$"),  # Jane Doe/AFP
+    re.compile(r"\s*(?:[-–—|]\s*)?" + _AGENCY + r"(?: via Getty Images)?(?:\s*/\s*[\w .'-]+)?\s*$"),  # REUTERS/X
+]
+
+
+def _lang(language: str) -> str:
+    return (language or "en").strip().replace("_", "-").split("-")[0].lower() or "en"
+
+
+def _words(number: int, lang: str, to: str = "cardinal") -> str:
+    return num2words(number, lang=lang, to=to).replace(",", "")
+
+
+def say_number(text: str, lang: str) -> str:
+    """Digits ('4500', '1.5', '007') as words in `lang`; unchanged when num2words lacks it."""
+    if lang not in CONVERTER_CLASSES:
+        return text
+    whole, _, fraction = text.partition(".")
+    if (len(whole) > 1 and whole.startswith("0")) or len(whole) > 15:  # codes, phone numbers
+        return " ".join(_words(int(d), lang) for d in text if d.isdigit())
+    if not fraction:
+        return _words(int(whole), lang)
+    if lang not in WORDS:
+        return num2words(Decimal(text), lang=lang)
+    digits = " ".join(_words(int(d), lang) for d in fraction)
+    return f"{_words(int(whole), lang)} {WORDS[lang][1]} {digits}"
+
+
+def _clock(hour: int, minute: int, twelve: bool) -> str:
+    """English clock words: 'eight thirty', 'eight oh five', 'fourteen hundred'."""
+    h = _words((hour % 12 or 12) if twelve else hour, "en")
+    if minute == 0:
+        return h if twelve else (f"{h} o'clock" if hour <= 12 else f"{h} hundred")
+    return f"{h} {'oh ' if minute < 10 else ''}{_words(minute, 'en')}"
+
+
+def time_intro(moment: datetime, timezone: str, language: str) -> str:
+    """'At 8:30 a.m.' in words, in the blog's zone and language."""
+    local = moment.astimezone(zone(timezone))
+    lang, h, m = _lang(language), local.hour, local.minute
+    if lang == "en":
+        if m == 0 and h in (0, 12):
+            return "At midnight." if h == 0 else "At noon."
+        return f"At {_clock(h, m, True)} {'a.m.' if h < 12 else 'p.m.'}"
+    if lang == "vi":
+        return f"Lúc {_words(h, 'vi')} giờ" + (f" {_words(m, 'vi')} phút." if m else ".")
+    if lang == "hi":
+        part = "सुबह" if 4 <= h < 12 else "दोपहर" if h < 16 else "शाम" if h < 20 else "रात"
+        return f"{part} {h % 12 or 12} " + (f"बजकर {m} मिनट पर।" if m else "बजे।")
+    return f"{h}:{m:02d}."
+
+
+def _canonical_numbers(text: str, lang: str) -> str:
+    """Drop thousands separators and make '.' the decimal mark: '4,500' / '4.500' -> '4500'."""
+    if lang in COMMA_DECIMAL:
+        text = re.sub(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.])", lambda m: m[0].replace(".", ""), text)
+        return re.sub(r"(?<![\d.,])(\d+),(\d+)(?![\d,])", r"\1.\2", text)
+    text = re.sub(r"(?<![\d.,])\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])", lambda m: m[0].replace(",", ""), text)
+    return re.sub(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])", lambda m: m[0].replace(",", ""), text)
+
+
+def _amount(number: str, scale: str | None, sign: str, lang: str) -> str:
+    """'1.5', 'million', '$' -> 'one point five million dollars' (in `lang`)."""
+    sign = CURRENCY_CODES.get(sign, sign)
+    names, column = CURRENCIES[sign], {"vi": 2, "hi": 3}.get(lang, 1)
+    scale = SCALES.get(scale, scale) if lang == "en" else scale
+    whole, _, cents = number.partition(".")
+    if lang == "en" and not scale and len(cents) == 2 and sign in SUBUNITS:  # $3.50
+        unit = names[0] if whole == "1" else names[1]
+        return f"{say_number(whole, lang)} {unit} and {say_number(cents.lstrip('0') or '0', lang)} {SUBUNITS[sign]}"
+    if lang == "en" and number == "1" and not scale:
+        column = 0
+    return " ".join(part for part in (say_number(number, lang), scale, names[column]) if part)
+
+
+def _abbreviations(text: str) -> str:
+    """English abbreviations in full; dots that do not end a sentence removed."""
+    for short, long in ABBREVIATIONS.items():
+        if long.endswith("."):  # "etc." may end a sentence: keep the full stop when it does
+            text = re.sub(r"(?<![\w.])" + re.escape(short) + r"(?=\s*$|\s+[A-Z])", long, text)
+        text = re.sub(r"(?<![\w.])" + re.escape(short), long.rstrip("."), text)
+    text = re.sub(r"\bSt\.(?=\s+[A-Z])", "Saint", text)  # St. Mark's, but Baker St.
+    text = re.sub(r"\bSt\.", "Street", text)
+    text = re.sub(r"\bNo\.\s?(?=\d)", "number ", text)
+    spaced = lambda m: " ".join(m[1].split(".")).strip()  # noqa: E731 - U.S. -> U S ("US" is read "us")
+    text = re.sub(r"\b((?:[A-Z]\.){2,})(?=\s*$)", lambda m: spaced(m) + ".", text, flags=re.M)  # ends a sentence
+    text = re.sub(r"\b((?:[A-Z]\.){2,})", spaced, text)
+    text = re.sub(r"\b(US|UK|UN|EU|USA)\b", lambda m: " ".join(m[1]), text)
+    return re.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1", text)  # John F. Kennedy: no sentence end
+
+
+def _month(name: str) -> str:
+    return next(full for full in MONTHS if full.startswith(name[:3]))
+
+
+def _ordinal(number: str) -> str:
+    return _words(int(number), "en", "ordinal")
+
+
+def _dates_and_times(text: str) -> str:
+    """English dates, clock times, ordinals, decades and years in words."""
+    text = re.sub(r"\b(\d{4})-(0[1-9]|1[0-2])-(\d{2})\b", lambda m: f"{MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}", text)
+    text = re.sub(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b", lambda m: f"{_month(m[1])} {_ordinal(m[2])}", text)
+    text = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?!\w)",
+                  lambda m: f"the {_ordinal(m[1])} of {_month(m[2])}", text)
+    text = re.sub(r"\b(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?\s?m\b\.?",  # 8am, 8:30 p.m., 8.30pm
+                  lambda m: f"{_clock(int(m[1]) % 24, int(m[2] or 0), True)} {m[3].lower()}.m.", text, flags=re.I)
+    text = re.sub(r"\b([01]?\d|2[0-3]):([0-5]\d)\b", lambda m: _clock(int(m[1]), int(m[2]), False), text)
+    text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: _ordinal(m[1]), text)
+    text = re.sub(r"\b(1[1-9]\d0|20[0-9]0)s\b",  # the 1990s -> nineteen nineties
+                  lambda m: re.sub(r"y$", "ie", _words(int(m[1]), "en", "year")) + "s", text)
+    # A bare 1100-2099 is a year, unless a unit or a currency says it is an amount.
+    amount = r"(?!\s?(?:" + _UNIT + "|" + _SCALE + "|" + _CUR_AFTER + r")(?!\w))"
+    return re.sub(r"(?<![\d.$€£¥₹])\b(1[1-9]\d\d|20\d\d)\b(?!\.\d)" + amount,
+                  lambda m: _words(int(m[1]), "en", "year"), text)
+
+
+def _numbers(text: str, lang: str) -> str:
+    """Ranges, money, units and the remaining numbers, in any language."""
+    words = WORDS.get(lang)
+    if lang == "vi":
+        text = re.sub(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", r"ngày \3 tháng \2 năm \1", text)
+        text = re.sub(r"\b([01]?\d|2[0-3])[:h]([0-5]\d)\b", r"\1 giờ \2", text)
+    elif lang == "hi":
+        text = re.sub(r"\b([01]?\d|2[0-3]):([0-5]\d)\b", r"\1 बजकर \2 मिनट", text)
+    text = re.sub(r"(?<=[^\W\d_])-(?=\d)", " ", text)  # COVID-19
+    if words:
+        text = re.sub(r"(?<![\w.-])(" + _NUM + r")\s?[-–—]\s?(" + _NUM + r")(?![\d-]|\.\d)", rf"\1 {words[0]} \2", text)
+        text = re.sub(r"(?<![\w.])[-−](?=\d)", words[5] + " ", text)
+        text = re.sub(r"(?:#|\bNo\.\s?)(?=\d)", words[4] + " ", text)
+    money_before = r"(?<![\w$])(" + _CUR_BEFORE + r")\s?(" + _NUM + r")(?:\s?(" + _SCALE + r")(?!\w))?"
+    text = re.sub(money_before, lambda m: _amount(m[2], m[3], m[1], lang), text)  # $1.5 million
+    money_after = r"(?<![\w.])(" + _NUM + r")(?:\s?(" + _SCALE + r"))?\s?(" + _CUR_AFTER + r")(?!\w)"
+    text = re.sub(money_after, lambda m: _amount(m[1], m[2], m[3], lang), text)  # 25,000 VND
+    if lang in ("en", "vi", "hi"):
+        column = {"vi": 2, "hi": 3}.get(lang, 1)
+        text = re.sub(r"(?<![\w.])(" + _NUM + r")\s?(" + _UNIT + r")(?![\w²])", lambda m: " ".join(
+            (say_number(m[1], lang), UNITS[m[2]][0 if (lang, m[1]) == ("en", "1") else column])), text)
+    return re.sub(r"(?<![\d.])\d+(?:\.\d+)?(?!\.?\d)", lambda m: say_number(m[0], lang), text)
+
+
+def _strip(text: str) -> str:
+    """Markup, links, handles, photo positions and quotes: what is not read aloud."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # markdown links: keep the words
+    text = re.sub(_LINK, "", text)
+    text = re.sub(r"(?<![\w.])@\w+", "", text)
+    text = re.sub(r"#([^\W\d_]\w*)", lambda m: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", m[1]), text)
+    text = _POSITION.sub("", text)
+    text = text.replace("℃", "°C").replace("km2", "km²")
+    return re.sub(r"[“”„\"«»]|(?<!\w)['‘’]|['‘’](?!\w)", "", text).replace("’", "'")
+
+
+def _tidy(text: str, lang: str) -> str:
+    """Symbols to words, emoji out, pauses to punctuation, spaces tidied."""
+    words = WORDS.get(lang)
+    if words:
+        text = re.sub(r"\s*&\s*", f" {words[2]} ", text)
+        text = re.sub(r"(?<=\w)\s*\+\s*(?=\w)", f" {words[3]} ", text)
+    text = re.sub(r"\.{3,}|…", ",", re.sub(r"\(\s*\)|\[\s*\]", "", text))  # brackets emptied by _strip
+    text = re.sub(r"\s+[-–—]+\s+|[()\[\]·]", ", ", text).replace("•", "\n")
+    text = re.sub(r"[*_`~^|<>{}\\=+/#@]", " ", text)
+    text = "".join(c for c in text if unicodedata.category(c) not in _UNSPOKEN and c not in _JOINERS)
+    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r"\s+([,.;:!?।])", r"\1", text)
+    text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
+    text = re.sub(r",(?=\s*[.!?।]|\s*$)|^\s*[,;:]\s*", "", text, flags=re.M)
+    return text.strip()
+
+
+def normalise(text: str, language: str) -> str:
+    """Text -> speakable sentences in `language`, one per line."""
+    lang = _lang(language)
+    text = _strip(re.sub(r"[ \t\u00a0]+", " ", unicodedata.normalize("NFC", text or "")))
+    text = _canonical_numbers(text, lang)
+    if lang == "en":
+        text = _dates_and_times(_abbreviations(text))
+    elif lang == "vi":
+        text = re.sub(r"\bTP\.?\s?HCM\b", "Thành phố Hồ Chí Minh", text)
+    text = _tidy(_numbers(text, lang), lang)
+    out = []
+    for sentence in sentences(text):
+        sentence = sentence.strip(" ,;:")
+        if re.search(r"\w", sentence):
+            sentence = sentence[0].upper() + sentence[1:]  # "No. 5 ..." became "number five ..."
+            out.append(sentence if re.search(r"[.!?।]$", sentence) else sentence + ".")
+    return "\n".join(out)
+
+
+def caption_text(caption: str, credit: str = "") -> str:
+    """A media caption without its credit line or photo agency."""
+    if credit.strip():
+        caption = caption.replace(credit.strip(), "")
+    for pattern in _CREDIT:
+        caption = pattern.sub("", caption)
+    return caption.strip(" -–—|/,")
+
+
+def prepare_speech(entry: Entry, *, timezone: str, language: str) -> str:
+    """The words a newsreader would say for `entry`: time, headline, body, captions.
+
+    Sections are separated by a blank line, sentences by a line break.
+    """
+    sections = [time_intro(entry.published, timezone, language), normalise(entry.headline, language),
+                normalise(entry.text, language)]
+    seen: set[str] = set()
+    for media in entry.media:
+        spoken = normalise(caption_text(media.caption, media.credit), language)
+        if spoken and spoken not in seen:
+            seen.add(spoken)
+            sections.append(spoken)
+    return "\n\n".join(s for s in sections if s)
+
+
+_END = re.compile(r"[.!?।…。！？][\"')\]]*\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of `text`: every line break ends one, and so does a full stop, "?", "!" or
+    "।" followed by a space and a word that does not start in lower case ("a.m. on" does not)."""
+    found = []
+    for line in text.splitlines():
+        start = 0
+        for match in _END.finditer(line):
+            if not line[match.end():match.end() + 1].islower():
+                found.append(line[start:match.end()].strip())
+                start = match.end()
+        found.append(line[start:].strip())
+    return [s for s in found if s]
+
+
+def _pack(parts: list[str], max_chars: int) -> list[str]:
+    """Greedily join `parts` with spaces into pieces of at most `max_chars`."""
+    pieces: list[str] = []
+    for part in parts:
+        if pieces and len(pieces[-1]) + 1 + len(part) <= max_chars:
+            pieces[-1] += " " + part
+        else:
+            pieces.append(part)
+    return pieces
+
+
+def split_for_speech(text: str, max_chars: int) -> list[str]:
+    """Cut `text` into pieces of at most `max_chars` at sentence ends, never inside a word.
+
+    Sentences are packed together up to the limit; a longer sentence is cut after commas,
+    semicolons and colons, and a clause still too long between words. A single word longer
+    than the limit becomes a piece of its own.
+    """
+    if max_chars < 1:
+        raise ValueError("split_for_speech: max_chars must be at least 1")
+    parts: list[str] = []
+    for sentence in sentences(text):
+        if len(sentence) <= max_chars:
+            parts.append(sentence)
+            continue
+        for clause in _pack(re.split(r"(?<=[,;:])\s+", sentence), max_chars):
+            parts.extend(_pack(clause.split(), max_chars) if len(clause) > max_chars else [clause])
+    return _pack(parts, max_chars)
