@@ -37,6 +37,7 @@ class Audio:
     voice: str | None = None
     transcript: str | None = None  # the prepared text that was spoken
     error: str | None = None
+    cues: tuple[tuple[float, float, str], ...] = ()  # when each piece of the transcript is heard
 
     @property
     def ready(self) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 from .links import Links
 from .publish import Publisher, write_if_changed
 from .store import Store
-from .transcripts import render_vtt
+from .transcripts import clip_vtt
 
 
 def _copy(src: Path, dst: Path) -> bool:
@@ -41,6 +41,5 @@ def export_site(store: Store, publisher: Publisher, audio_dir: Path, out: Path, 
             base_path = out / "blogs" / blog.slug / "entries" / entry.id
             transcript = audio.transcript or ""
             written += write_if_changed(base_path.with_suffix(".txt"), (transcript + "\n").encode())
-            written += write_if_changed(base_path.with_suffix(".vtt"),
-                                        render_vtt(transcript, audio.duration or 0.0).encode())
+            written += write_if_changed(base_path.with_suffix(".vtt"), clip_vtt(audio).encode())
     return written

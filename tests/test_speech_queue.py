@@ -135,3 +135,26 @@ def test_reimporting_an_unchanged_blog_makes_no_new_audio(client, app, auth, blo
     assert counts["unchanged"] == 2 and counts["created"] == 0
     assert worker_for(app).drain() == 0
     assert sorted(p.name for p in (data_dir / "audio" / "storm").iterdir()) == before
+
+
+def test_vtt_uses_the_clips_real_timings(client, app, auth, blog):
+    entry = spoken(client, app, auth, headline="Ferry news", text="The ferry is cancelled. It may sail tomorrow.")
+    vtt = client.get(f"/blogs/storm/entries/{entry['id']}.vtt").text
+    stored = app.extensions["syndicate"].store.get_entry("storm", entry["id"]).audio
+    assert stored.cues and vtt.count("-->") == len(stored.cues)
+    first_start = vtt.split("\n")[3].split(" --> ")[0]
+    assert first_start == "00:00:%06.3f" % stored.cues[0][0]
+    assert stored.cues[-1][1] <= entry["audio"]["duration"]
+
+
+def test_a_current_clip_on_disk_is_not_spoken_again(client, app, auth, blog, data_dir):
+    entry = spoken(client, app, auth, text="Spoken once.")
+    clip = data_dir / entry["audio"]["url"].removeprefix("http://news.test/")
+    stamp = clip.stat().st_mtime_ns
+    store = app.extensions["syndicate"].store
+    store.request_speech("storm", failed=True)  # nothing is missing: no job
+    with store.write() as conn:  # force a job for it, as a restart mid-way might leave
+        store._enqueue(conn, entry["id"])
+    assert worker_for(app).drain() == 1
+    again = client.get(f"/api/blogs/storm/entries/{entry['id']}").json["audio"]
+    assert again["url"] == entry["audio"]["url"] and clip.stat().st_mtime_ns == stamp

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 from mutagen.mp3 import MP3
 
-from ..model import Audio
+from ..model import Audio, Blog, Entry
 from ..publish import Publisher
 from ..store import Job, Store
 from .clip import clip_key, make_clip, write_atomic
@@ -61,20 +61,35 @@ class SpeechWorker:
             self.store.drop_job(job)
             return
         blog, entry = pair
-        transcript, voice, name = clip_key(entry, blog, self.config)
-        path = self.audio_dir / name
-        if path.is_file():  # the same words in the same voice: nothing to synthesise
-            audio = Audio("ready", name, path.stat().st_size, MP3(path).info.length, voice, transcript)
-        else:
+        audio = self._current_clip(blog, entry)
+        if audio is None:
             clip = make_clip(entry, blog, self.config)
             write_atomic(self.audio_dir / clip.name, clip.mp3)
-            audio = Audio("ready", clip.name, len(clip.mp3), clip.duration, clip.voice, clip.transcript)
+            audio = Audio("ready", clip.name, len(clip.mp3), clip.duration, clip.voice, clip.transcript,
+                          cues=tuple(clip.cues))
         replaced = self.store.finish_job(job, audio)
         if replaced:
             (self.audio_dir / replaced).unlink(missing_ok=True)
         log.info("speech: %s/%s ready (%s, %.1f s)", blog.slug, entry.id, audio.voice, audio.duration or 0)
         if self.publisher is not None:
             self.publisher.blog_changed(blog.slug)
+
+    def _current_clip(self, blog: Blog, entry: Entry) -> Audio | None:
+        """The clip on disk that already says what this entry would say now, if any: the
+        entry's own clip (whichever voice spoke it, e.g. the offline one after a gTTS
+        failure), or one with the same name (the same words, voice and settings)."""
+        old = entry.audio
+        candidates = []
+        if old is not None and old.file and old.voice:
+            candidates.append((clip_key(entry, blog, self.config, voice=old.voice), old))
+        candidates.append((clip_key(entry, blog, self.config), None))
+        for key, previous in candidates:
+            path = self.audio_dir / key.name
+            if path.is_file():
+                cues = previous.cues if previous is not None and previous.file == key.name else ()
+                return Audio("ready", key.name, path.stat().st_size, MP3(path).info.length,
+                             key.voice, key.transcript, cues=cues)
+        return None
 
     def drain(self, limit: int | None = None) -> int:
         """Process jobs until none is due (or `limit` were done); returns how many."""

@@ -24,6 +24,7 @@ def entry_from_row(row: sa.Row, slug: str = "") -> Entry:
             status=row.audio_status, file=row.audio_file, bytes=row.audio_bytes,
             duration=row.audio_duration, voice=row.audio_voice,
             transcript=row.audio_transcript, error=row.audio_error,
+            cues=tuple(tuple(cue) for cue in (row.audio_cues or ())),
         )
     return Entry(
         id=row.id, blog_slug=slug, published=row.published, updated=row.updated,
@@ -180,4 +181,5 @@ class EntryQueries:
         self._dequeue(conn, entry_id)
         conn.execute(entries.update().where(entries.c.id == entry_id).values(
             deleted=now(), audio_status=None, audio_file=None, audio_bytes=None,
-            audio_duration=None, audio_voice=None, audio_transcript=None, audio_error=None))
+            audio_duration=None, audio_voice=None, audio_transcript=None, audio_error=None,
+            audio_cues=None))

@@ -89,7 +89,8 @@ class JobQueries:
             stale = current is not None and current != job.generation
             values: dict[str, Any] = dict(
                 audio_file=audio.file, audio_bytes=audio.bytes, audio_duration=audio.duration,
-                audio_voice=audio.voice, audio_transcript=audio.transcript, audio_error=None)
+                audio_voice=audio.voice, audio_transcript=audio.transcript, audio_error=None,
+                audio_cues=[list(cue) for cue in audio.cues])
             if not stale:
                 values["audio_status"] = "ready"
                 conn.execute(jobs.delete().where(jobs.c.id == job.id))

@@ -72,6 +72,7 @@ entries = sa.Table(
     sa.Column("audio_duration", sa.Float, nullable=True),
     sa.Column("audio_voice", sa.Text, nullable=True),
     sa.Column("audio_transcript", sa.Text, nullable=True),
+    sa.Column("audio_cues", sa.JSON, nullable=True),  # [[start, end, text], ...] in seconds
     sa.Column("audio_error", sa.Text, nullable=True),
     sa.Index("ix_entries_blog_published", "blog_id", "deleted", "published"),
     sa.Index("ix_entries_blog_source", "blog_id", "source_id"),

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, send_from_directory
 
-from ..transcripts import render_vtt
+from ..model import Audio
+from ..transcripts import clip_vtt
 from .context import services
 
 bp = Blueprint("audio", __name__)
@@ -29,20 +30,19 @@ def clip(name: str):
     return response
 
 
-def _transcript(slug: str, entry_id: str) -> tuple[str, float]:
+def _spoken(slug: str, entry_id: str) -> Audio:
     entry = services().store.get_entry(slug, entry_id)
     if entry is None or entry.audio is None or not entry.audio.ready or not entry.audio.transcript:
         abort(404)
-    return entry.audio.transcript, entry.audio.duration or 0.0
+    return entry.audio
+
 
 
 @bp.get("/blogs/<slug>/entries/<entry_id>.txt")
 def transcript_text(slug: str, entry_id: str):
-    text, _ = _transcript(slug, entry_id)
-    return Response(text + "\n", content_type="text/plain; charset=utf-8")
+    return Response(_spoken(slug, entry_id).transcript + "\n", content_type="text/plain; charset=utf-8")
 
 
 @bp.get("/blogs/<slug>/entries/<entry_id>.vtt")
 def transcript_vtt(slug: str, entry_id: str):
-    text, duration = _transcript(slug, entry_id)
-    return Response(render_vtt(text, duration), content_type="text/vtt; charset=utf-8")
+    return Response(clip_vtt(_spoken(slug, entry_id)), content_type="text/vtt; charset=utf-8")
