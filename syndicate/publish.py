@@ -128,13 +128,20 @@ class Publisher:
         raise ValueError(f"publish: unknown document kind {kind!r}")
 
     def _build_feed(self, blog: Blog, kind: str, links: Links, number: int) -> bytes | None:
-        podcast = kind == "podcast"
-        total = self.store.count_entries(blog.slug, audio_ready=podcast)
-        page = Page(number, self.feed_items, total)
-        if number > page.count:
+        page, entries = self._feed_page(blog.slug, number, podcast=kind == "podcast")
+        if page is None:
             return None
-        entries = self.store.list_entries(blog.slug, limit=page.size, offset=page.offset, audio_ready=podcast)
-        tombstones = self.store.tombstones(blog.slug, limit=page.size) if kind == "atom" and number == 1 else ()
+        return self._format(blog, kind, entries, links, page)
+
+    def _feed_page(self, slug: str, number: int, *, podcast: bool) -> tuple[Page | None, list]:
+        """Page `number` of a blog's feed items (entries with a ready clip for the podcast)."""
+        page = Page(number, self.feed_items, self.store.count_entries(slug, audio_ready=podcast))
+        if number > page.count:
+            return None, []
+        return page, self.store.list_entries(slug, limit=page.size, offset=page.offset, audio_ready=podcast)
+
+    def _format(self, blog: Blog, kind: str, entries: list, links: Links, page: Page) -> bytes:
+        tombstones = self.store.tombstones(blog.slug, limit=page.size) if kind == "atom" and page.number == 1 else ()
         with _FEEDGEN:
             if kind == "rss":
                 return formats.build_rss(blog, entries, links, page, hub=self.hub)
@@ -159,12 +166,21 @@ class Publisher:
         """Rebuild the blog's newest feeds, write the changed ones under feeds/, ping the hub.
         Returns the URLs of the feeds that changed."""
         links = Links(self.static_base)
+        blog = self.store.get_blog(slug)
+        if blog is None:
+            return []
+        # One read of the newest entries serves the RSS, Atom and JSON feeds alike.
+        shared = self._feed_page(slug, 1, podcast=False)
         changed = []
         for kind in FEED_KINDS:
-            doc = self.document(slug, kind, links)
-            if doc is not None and write_if_changed(self.feeds_dir / slug / FEED_FILES[kind], doc.body):
+            page, entries = self._feed_page(slug, 1, podcast=True) if kind == "podcast" else shared
+            key = (slug, kind, links.base, 1, "newest", False)
+            doc = self._cached(key, blog.version, lambda: Document(
+                self._format(blog, kind, entries, links, page),
+                FEED_TYPES[kind] + "; charset=utf-8", blog.changed or blog.updated))
+            if write_if_changed(self.feeds_dir / slug / FEED_FILES[kind], doc.body):
                 changed.append(links.feed(slug, kind))
-        cover = self.document(slug, "cover", links)
+        cover = self._cover(slug)
         if cover is not None:
             write_if_changed(self.feeds_dir / slug / "cover.png", cover.body)
         write_if_changed(self.feeds_dir / "feeds.opml", self.site_document("opml", links).body)

@@ -24,6 +24,7 @@ from .common import (
     paging_links,
 )
 from .extensions import AtomEntryLinks, Link, Tombstone, Tombstones
+from .fragments import render_items, splice
 from .rss import GENERATOR
 
 
@@ -77,7 +78,8 @@ def build_atom(
     fg.tombstones.deleted = _tombstones(shown)
 
     tz = blog_zone(blog)
-    for entry in entries:
+
+    def add_entry(fg: FeedGenerator, entry: Entry):
         item = fg.add_entry(order="append")
         item.id(entry_guid(entry.id))
         item.title(item_title(entry, tz))
@@ -92,4 +94,9 @@ def build_atom(
             audio = entry.audio
             entry_links.append(Link("enclosure", links.audio(audio.file), AUDIO_TYPE, audio.bytes))
         item.entrylinks.links = entry_links
-    return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+        return item
+
+    items = render_items(fg, "atom", (
+        ((entry, links, blog.slug, tz, author), lambda fg, entry=entry: add_entry(fg, entry))
+        for entry in entries))
+    return splice(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True), b"</feed>", items)

@@ -26,6 +26,7 @@ from .common import (
     feed_updated,
 )
 from .extensions import PodcastIndex, PodcastIndexEntry
+from .fragments import render_items, splice
 from .rss import add_item, new_channel
 
 # The Podcasting 2.0 namespace UUID for podcast:guid (uuid5 of the feed URL).
@@ -101,7 +102,8 @@ def build_podcast(
 
     tz = blog_zone(blog)
     language = feed_language(blog)
-    for entry in episodes:
+
+    def add_episode(fg, entry: Entry):
         item = add_item(fg, entry, links, blog, tz, author, description=episode_description(entry))
         seconds = duration_seconds(entry.audio)
         if seconds is not None:
@@ -111,4 +113,9 @@ def build_podcast(
             (links.transcript(slug, entry.id, "txt"), "text/plain"),
             (links.transcript(slug, entry.id, "vtt"), "text/vtt"),
         ]
-    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+        return item
+
+    items = render_items(fg, "rss", (
+        (("podcast", entry, links, slug, tz, author, language), lambda fg, entry=entry: add_episode(fg, entry))
+        for entry in episodes))
+    return splice(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True), b"</channel>", items)

@@ -25,6 +25,7 @@ from .common import (
     paging_links,
 )
 from .extensions import AtomLinks, Link
+from .fragments import render_items, splice
 
 GENERATOR = "syndicate"
 
@@ -103,6 +104,8 @@ def build_rss(
     """
     fg = new_channel(blog, links, page, "rss", feed_updated(blog, entries), hub=hub)
     tz, author = blog_zone(blog), author_name(blog)
-    for entry in entries:
-        add_item(fg, entry, links, blog, tz, author)
-    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    items = render_items(fg, "rss", (
+        ((entry, links, blog.slug, tz, author),
+         lambda fg, entry=entry: add_item(fg, entry, links, blog, tz, author))
+        for entry in entries))
+    return splice(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True), b"</channel>", items)

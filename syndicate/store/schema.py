@@ -76,6 +76,8 @@ entries = sa.Table(
     sa.Column("audio_error", sa.Text, nullable=True),
     sa.Index("ix_entries_blog_published", "blog_id", "deleted", "published"),
     sa.Index("ix_entries_blog_source", "blog_id", "source_id"),
+    # The podcast's episodes: entries with a ready clip, newest first, without a scan.
+    sa.Index("ix_entries_blog_audio", "blog_id", "audio_status", "published"),
 )
 
 # The speech queue: one row per entry that needs (re)synthesis. A worker leases a row by
