@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import secrets
 import sys
-import threading
 import urllib.error
 import urllib.request
 import unicodedata
@@ -21,6 +20,7 @@ from .app import create_app
 from .config import ConfigError, speech_workers
 from .links import FEED_FILES, Links
 from .store import StoreError
+from .workers import start_processes
 
 URL = re.compile(r"^https?://", re.I)
 
@@ -79,8 +79,6 @@ def _serve(app, host: str, port: int, workers: int | None) -> None:
     config = app.config
     count = speech_workers(config) if workers is None else workers
     if count:
-        from .speech.worker import start_processes
-
         start_processes(dict(config), count)
     click.echo(f"syndicate: serving on http://{host}:{port}/ with {count} speech worker(s); Ctrl+C stops")
     waitress.serve(app, host=host, port=port, threads=8, ident="syndicate", _quiet=True)
@@ -184,19 +182,20 @@ def build(out: str, base_url: str | None) -> None:
 @click.option("--once", is_flag=True, help="Make every clip that is due, then exit.")
 def worker(processes: int | None, once: bool) -> None:
     """Run speech workers in the foreground."""
-    from .speech.worker import SpeechWorker, start_processes
-
     app = _app()
     services = _services(app)
     if once:
+        from .speech.worker import SpeechWorker  # the audio stack: only for this command
+
         done = SpeechWorker(services.store, app.config, services.publisher).drain()
         click.echo(f"made {done} clip(s)")
         return
     count = processes or speech_workers(app.config) or 1
-    procs = start_processes(dict(app.config), count)
+    processes_ = start_processes(dict(app.config), count)
     click.echo(f"syndicate: {count} speech worker(s) running; Ctrl+C stops")
     try:
-        threading.Event().wait() if procs else None
+        for process in processes_:
+            process.join()
     except KeyboardInterrupt:
         pass
 
@@ -205,7 +204,7 @@ def worker(processes: int | None, once: bool) -> None:
 @click.option("--blog", "slug", default=None, help="Only this blog.")
 def synth(slug: str | None) -> None:
     """Make every missing clip now, in the foreground, with a progress bar."""
-    from .speech.worker import SpeechWorker
+    from .speech.worker import SpeechWorker  # the audio stack: only for this command
 
     app = _app()
     services = _services(app)

@@ -1,11 +1,14 @@
 """Transcripts of clips as WebVTT: with the clip's real cue timings, or estimated ones for
-clips made before their timings were kept."""
+clips made before their timings were kept. Light on purpose: the web process imports it, and
+must not pull in the audio stack (numpy, scipy) to serve text."""
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from .model import Audio
-from .speech.audio import transcript_vtt
+
+Cue = tuple[float, float, str]  # start and end in seconds, and what is said
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
@@ -26,6 +29,16 @@ def estimate_cues(transcript: str, duration: float, *, lead_in: float = 0.4,
         cues.append((start, end, sentence))
         start = end
     return cues
+
+
+def transcript_vtt(cues: Sequence[Cue]) -> str:
+    """A WebVTT document with one cue per spoken piece."""
+    def stamp(t: float) -> str:
+        ms = round(t * 1000)
+        return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+    blocks = [f"{i}\n{stamp(a)} --> {stamp(b)}\n{text.replace('-->', '->')}" for i, (a, b, text) in enumerate(cues, 1)]
+    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
 
 
 def clip_vtt(audio: Audio) -> str:

@@ -23,6 +23,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 from pydub import AudioSegment
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
+from ..transcripts import Cue, transcript_vtt  # noqa: F401 - re-exported: clips carry their cues
+
 OUTPUT_RATE = 44100
 LEAD_IN, LEAD_OUT = 0.4, 0.6  # seconds of silence around the clip
 PIECE_PAUSE = 0.35  # between sentences or chunks of one section
@@ -31,7 +33,6 @@ MP3_LOSS_LU = 0.5  # measured: MP3 encoding lowers integrated loudness by about 
 PEAK_MARGIN_DB = 0.5  # headroom for the encoder's own overshoot above the limiter's ceiling
 ATTACK, HOLD = 0.005, 0.03  # limiter: look-ahead ramp and how long a reduction is held (s)
 
-Cue = tuple[float, float, str]
 
 
 def trim(segment: AudioSegment, margin: float = 0.03) -> AudioSegment:
@@ -259,13 +260,3 @@ def tag_mp3(mp3: bytes, *, title: str, album: str, date: str, language: str, com
     buffer = io.BytesIO(mp3)
     tags.save(buffer)
     return buffer.getvalue()
-
-
-def transcript_vtt(cues: Sequence[Cue]) -> str:
-    """A WebVTT document with one cue per spoken piece."""
-    def stamp(t: float) -> str:
-        ms = round(t * 1000)
-        return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
-
-    blocks = [f"{i}\n{stamp(a)} --> {stamp(b)}\n{text.replace('-->', '->')}" for i, (a, b, text) in enumerate(cues, 1)]
-    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"

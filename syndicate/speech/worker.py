@@ -8,7 +8,6 @@ audio shows `failed` with the error, and `syndicate synth` asks again.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import socket
 import threading
@@ -108,28 +107,3 @@ class SpeechWorker:
                 busy = False
             if not busy:
                 stop.wait(poll)
-
-
-def _process_main(config: dict[str, Any], index: int) -> None:
-    """Entry point of a worker process."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    store = Store(config["DATABASE_URL"])
-    publisher = Publisher(store, config, static_base=config.get("STATIC_BASE", ""))
-    worker = SpeechWorker(store, config, publisher, name=f"{socket.gethostname()}:{os.getpid()}:{index}")
-    stop = threading.Event()
-    try:
-        worker.run(stop)
-    except KeyboardInterrupt:
-        pass
-
-
-def start_processes(config: Mapping[str, Any], count: int) -> list[multiprocessing.Process]:
-    """Start `count` worker processes (daemonic: they end with the parent)."""
-    context = multiprocessing.get_context("spawn")
-    processes = []
-    for index in range(count):
-        process = context.Process(target=_process_main, args=(dict(config), index),
-                                  name=f"syndicate-speech-{index}", daemon=True)
-        process.start()
-        processes.append(process)
-    return processes
