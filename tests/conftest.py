@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from browser import chromium, find_axe, skip_or_fail
 from syndicate import create_app
 
 TOKEN = "test-token-0123456789"
@@ -54,3 +55,19 @@ def post_entry(client, auth, slug: str = "storm", **fields) -> dict:
     response = client.post(f"/api/blogs/{slug}/entries", json=fields, headers=auth)
     assert response.status_code == 201, response.json
     return response.json
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run (skips, or fails in CI, when missing)."""
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's source, to inject with page.evaluate (a CSP forbids script tags)."""
+    path = find_axe()
+    if path is None:
+        skip_or_fail("axe-core is not installed (run `npm ci` at the repository root)")
+    return path.read_text(encoding="utf-8")

@@ -15,22 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from click.testing import CliRunner
 
+from storm_text import STORM as SOURCE
 from syndicate.cli import main, slugify
 
-SOURCE = """March 1, 2026 | 10:00 GMT
-
-Storm Ana comes ashore
-
-Live updates as the storm reaches the coast.
-
-  • 09h30
-
-    Trees are down on the coast road.
-
-  • 09h10
-
-    The ferry is cancelled. Photo by Sam Lee
-"""
 
 
 @pytest.fixture

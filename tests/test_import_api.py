@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import json
 
+from storm_text import STORM
 from syndicate import create_app
 
-V1 = """March 1, 2026 | 10:00 GMT
-
-Storm Ana comes ashore
-
-Live updates as the storm reaches the coast.
-
-  • 09h30
-
-    Trees are down on the coast road.
-
-  • 09h10
-
-    The ferry is cancelled. Photo by Sam Lee
-
+# The same page with an older entry below the two of STORM, and background after them.
+V1 = STORM + """
   • 08h50
 
     Forecasters raise the warning to amber.

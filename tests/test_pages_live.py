@@ -7,10 +7,9 @@ import threading
 
 import pytest
 
-from browser import AXE_RUN, chromium, find_axe, skip_or_fail
-from syndicate import create_app
+from browser import AXE_RUN
+from syndicate import create_app, ingest
 from syndicate.samples import DEMO_FILE, DEMO_LANGUAGE, DEMO_SLUG, DEMO_TIMEZONE
-from syndicate import ingest
 from syndicate.speech.worker import SpeechWorker
 
 
@@ -32,20 +31,6 @@ def service(tmp_path_factory):
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
     services.store.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    path = find_axe()
-    if path is None:
-        skip_or_fail("axe-core is not installed (run `npm ci` at the repository root)")
-    return path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("path", ["/", f"/blogs/{DEMO_SLUG}/", f"/blogs/{DEMO_SLUG}/?order=oldest&key=1"])

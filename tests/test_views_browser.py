@@ -17,14 +17,8 @@ import pytest
 
 from syndicate.views import CSP, render_blog_html, render_blog_text, render_index_html
 
-try:  # `python -m pytest` from the repo root, or tests/ made a package later
-    from tests.browser import AXE_RUN, chromium, find_axe, serve, skip_or_fail
-    from tests.views_fixtures import LINKS, UTC, feature_entries, make_blog, page_of, typical_entries
-except ImportError:  # plain `pytest` (rootdir-relative imports)
-    from browser import AXE_RUN, chromium, find_axe, serve, skip_or_fail  # type: ignore[no-redef]
-    from views_fixtures import (  # type: ignore[no-redef]
-        LINKS, UTC, feature_entries, make_blog, page_of, typical_entries,
-    )
+from browser import AXE_RUN, serve
+from views_fixtures import LINKS, UTC, feature_entries, make_blog, page_of, typical_entries
 
 HTML = "text/html; charset=utf-8"
 FEATURE = "/blogs/river-festival/page/2/"
@@ -57,23 +51,9 @@ def _routes() -> dict[str, tuple[bytes, dict[str, str]]]:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture(scope="module")
 def site():
     with serve(_routes()) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    path = find_axe()
-    if path is None:
-        skip_or_fail("axe-core is not installed (run `npm ci` at the repository root)")
-    return path.read_text(encoding="utf-8")
 
 
 class Visit:

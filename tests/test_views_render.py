@@ -19,14 +19,9 @@ from syndicate.views import (
 )
 from syndicate.views.formatting import to_local
 
-try:  # `python -m pytest` from the repo root, or tests/ made a package later
-    from tests.views_fixtures import (
-        EVIL, LINKS, LONG_URL, UTC, entry_id, feature_entries, make_blog, page_of, typical_entries,
-    )
-except ImportError:  # plain `pytest` (rootdir-relative imports)
-    from views_fixtures import (  # type: ignore[no-redef]
-        EVIL, LINKS, LONG_URL, UTC, entry_id, feature_entries, make_blog, page_of, typical_entries,
-    )
+from views_fixtures import (
+    EVIL, LINKS, LONG_URL, UTC, entry_id, feature_entries, make_blog, page_of, typical_entries,
+)
 
 GENERATED = datetime(2024, 3, 2, 3, 15, tzinfo=UTC)
 
