@@ -51,11 +51,23 @@ def test_phrases_are_read_as_a_newsreader_would(language, written, said):
     (3, 0, "UTC", "vi", "Lúc ba giờ."),
     (3, 0, "Asia/Kolkata", "hi", "सुबह 8 बजकर 30 मिनट पर।"),
     (14, 30, "UTC", "hi", "दोपहर 2 बजकर 30 मिनट पर।"),
+    (20, 30, "Asia/Kolkata", "hi", "रात 2 बजे।"),  # 2 a.m. in Kolkata: night, not afternoon
+    (18, 30, "Asia/Kolkata", "hi", "रात 12 बजे।"),  # midnight is not noon
     (7, 45, "UTC", "fr", "7:45."),
 ])
 def test_time_intro_is_in_the_blog_zone_and_language(hour, minute, zone, language, expected):
     moment = datetime(2024, 3, 5, hour, minute, tzinfo=timezone.utc)
     assert time_intro(moment, zone, language) == expected
+
+
+@pytest.mark.parametrize("language,written,said", [
+    ("en", "Aid reached US$5 million.", "Aid reached five million US dollars."),  # not "U S$five"
+    ("en", "Talks ran 8:30-9:30 a.m.", "Talks ran eight thirty to nine thirty a.m."),  # not "thirty-nine"
+    ("en", "Output fell in 1990-1995.", "Output fell in nineteen ninety to nineteen ninety-five."),
+    ("en", "Some 1,000-2,000 people came.", "Some one thousand to two thousand people came."),
+])
+def test_currency_signs_and_ranges_survive_the_english_rules(language, written, said):
+    assert normalise(written, language) == said
 
 
 def test_spoken_entry_has_time_headline_body_and_captions_without_credits():

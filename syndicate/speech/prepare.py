@@ -152,7 +152,7 @@ def time_intro(moment: datetime, timezone: str, language: str) -> str:
     if lang == "vi":
         return f"Lúc {_words(h, 'vi')} giờ" + (f" {_words(m, 'vi')} phút." if m else ".")
     if lang == "hi":
-        part = "सुबह" if 4 <= h < 12 else "दोपहर" if h < 16 else "शाम" if h < 20 else "रात"
+        part = "सुबह" if 4 <= h < 12 else "दोपहर" if 12 <= h < 16 else "शाम" if 16 <= h < 20 else "रात"
         return f"{part} {h % 12 or 12} " + (f"बजकर {m} मिनट पर।" if m else "बजे।")
     return f"{h}:{m:02d}."
 
@@ -192,7 +192,7 @@ def _abbreviations(text: str) -> str:
     spaced = lambda m: " ".join(m[1].split(".")).strip()  # noqa: E731 - U.S. -> U S ("US" is read "us")
     text = re.sub(r"\b((?:[A-Z]\.){2,})(?=\s*$)", lambda m: spaced(m) + ".", text, flags=re.M)  # ends a sentence
     text = re.sub(r"\b((?:[A-Z]\.){2,})", spaced, text)
-    text = re.sub(r"\b(US|UK|UN|EU|USA)\b", lambda m: " ".join(m[1]), text)
+    text = re.sub(r"\b(US|UK|UN|EU|USA)\b(?!\$)", lambda m: " ".join(m[1]), text)  # US$ is a currency sign
     return re.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1", text)  # John F. Kennedy: no sentence end
 
 
@@ -207,6 +207,9 @@ def _ordinal(number: str) -> str:
 def _dates_and_times(text: str) -> str:
     """English dates, clock times, ordinals, decades and years in words."""
     text = re.sub(r"\b(\d{4})-(0[1-9]|1[0-2])-(\d{2})\b", lambda m: f"{MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}", text)
+    # Ranges before years and clock times, whose words have hyphens of their own: "8:30-9:30" is not
+    # "eight thirty-nine thirty". A dash with a space on one side only is left to _numbers ("6:00 -5°C").
+    text = re.sub(r"(?<![\w.-])(" + _NUM + r")(?:[-–—]| [-–—] )(" + _NUM + r")(?![\d-]|\.\d)", r"\1 to \2", text)
     text = re.sub(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b", lambda m: f"{_month(m[1])} {_ordinal(m[2])}", text)
     text = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?!\w)",
                   lambda m: f"the {_ordinal(m[1])} of {_month(m[2])}", text)
