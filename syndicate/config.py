@@ -57,6 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOUDNESS_LUFS", -19.0, float, "Integrated loudness target of every clip."),
     Setting("TRUE_PEAK_DBTP", -1.5, float, "Ceiling for the clip's peaks."),
     Setting("MP3_BITRATE", 96, int, "MP3 bit rate in kbps (CBR)."),
+    Setting("VERSION_CHECK_SECONDS", 1.0, float, "How long a web process trusts its cached blog versions: "
+            "changes made by other processes (speech workers, other servers) show within this time."),
     Setting("IMPORT_TIMEOUT", 10.0, float, "Seconds allowed to fetch an import source given as a URL."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import urllib.parse
 import urllib.request
 from collections import OrderedDict
@@ -54,7 +55,9 @@ class Publisher:
         self.hub = config.get("WEBSUB_HUB") or None
         self.feeds_dir = Path(config["DATA_DIR"]) / "feeds"
         self.static_base = config.get("BASE_URL") or static_base or "http://127.0.0.1:8000"
+        self.version_ttl = float(config.get("VERSION_CHECK_SECONDS", 1.0))
         self._cache: OrderedDict[tuple, tuple[int, Document | None]] = OrderedDict()
+        self._versions: dict[str | None, tuple[Any, float]] = {}
         self._lock = threading.Lock()
 
     # -- reading ------------------------------------------------------------------------
@@ -65,11 +68,29 @@ class Publisher:
         the blog or the page does not exist."""
         if kind == "cover":
             return self._cover(slug)
-        version = self.store.blog_version(slug)
+        version = self._version(slug)
         if version is None:
             return None
         key = (slug, kind, links.base, page, order, key_only)
         return self._cached(key, version, lambda: self._build(slug, kind, links, page, order, key_only))
+
+    def _version(self, slug: str | None) -> Any:
+        """A blog's version (None: all blogs' versions), asked of the database at most once
+        per `version_ttl` seconds: reads must not cost a query each. This process's own
+        changes are seen at once (`blog_changed` forgets the version); other processes'
+        within the TTL."""
+        now = time.monotonic()
+        hit = self._versions.get(slug)
+        if hit is not None and now - hit[1] < self.version_ttl:
+            return hit[0]
+        version = self.store.blog_version(slug) if slug is not None else tuple(sorted(self.store.versions().items()))
+        self._versions[slug] = (version, now)
+        return version
+
+    def forget(self, slug: str) -> None:
+        """Drop what is known of a blog's version (and of the list of all blogs)."""
+        self._versions.pop(slug, None)
+        self._versions.pop(None, None)
 
     def _cover(self, slug: str) -> Document | None:
         # Drawing a cover takes ~50 ms, so it is redrawn when what it shows changes, not on
@@ -83,7 +104,7 @@ class Publisher:
 
     def site_document(self, kind: str, links: Links) -> Document:
         """'index' (the list of blogs) or 'opml' (every blog's feeds)."""
-        versions = tuple(sorted(self.store.versions().items()))
+        versions = self._version(None)
         key = ("", kind, links.base, 1, "", False)
         return self._cached(key, versions, lambda: self._build_site(kind, links))
 
@@ -165,6 +186,7 @@ class Publisher:
     def blog_changed(self, slug: str) -> list[str]:
         """Rebuild the blog's newest feeds, write the changed ones under feeds/, ping the hub.
         Returns the URLs of the feeds that changed."""
+        self.forget(slug)
         links = Links(self.static_base)
         blog = self.store.get_blog(slug)
         if blog is None:
@@ -189,6 +211,7 @@ class Publisher:
         return changed
 
     def blog_deleted(self, slug: str) -> None:
+        self.forget(slug)
         for name in (*FEED_FILES.values(), "cover.png"):
             (self.feeds_dir / slug / name).unlink(missing_ok=True)
         write_if_changed(self.feeds_dir / "feeds.opml", self.site_document("opml", Links(self.static_base)).body)

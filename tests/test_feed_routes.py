@@ -163,3 +163,16 @@ def test_websub_headers_and_ping(app_config):
 def test_unknown_blog_feeds_are_404(client):
     for name in FEEDS:
         assert client.get(f"/blogs/nope/{name}").status_code == 404
+
+
+def test_other_processes_changes_show_within_the_version_check_window(app_config):
+    reader = create_app({**app_config, "VERSION_CHECK_SECONDS": 0.3}).test_client()
+    writer = create_app(app_config).test_client()  # as another process would: its own publisher
+    auth = {"Authorization": f"Bearer {app_config['API_TOKEN']}"}
+    writer.post("/api/blogs", json={"slug": "x", "title": "Cross"}, headers=auth)
+    writer.post("/api/blogs/x/entries", json={"headline": "First"}, headers=auth)
+    assert [e.title for e in feedparser.parse(reader.get("/blogs/x/rss.xml").data).entries] == ["First"]
+    writer.post("/api/blogs/x/entries", json={"headline": "Second"}, headers=auth)
+    time.sleep(0.35)
+    titles = [e.title for e in feedparser.parse(reader.get("/blogs/x/rss.xml").data).entries]
+    assert titles == ["Second", "First"]
