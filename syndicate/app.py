@@ -12,6 +12,7 @@ from .newsroom import Newsroom
 from .publish import Publisher
 from .store import Store
 from .web import init_app
+from .web.fastpath import FastPath
 from .web.context import Services
 
 
@@ -35,5 +36,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     newsroom = Newsroom(store, data_dir / "audio", publisher, max_entry_chars=values["MAX_ENTRY_CHARS"])
     app.extensions["syndicate"] = Services(store, publisher, newsroom, values)
     init_app(app)
+    app.wsgi_app = FastPath(app.wsgi_app, publisher, values)
     logging.getLogger("syndicate").setLevel(logging.INFO)
     return app

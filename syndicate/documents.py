@@ -17,6 +17,7 @@ class Document:
     last_modified: datetime
     etag: str = field(default="")
     _gzip: list = field(default_factory=list, repr=False, compare=False)
+    headers: dict = field(default_factory=dict, repr=False, compare=False)  # HTTP headers, per representation
 
     def __post_init__(self) -> None:
         if not self.etag:

@@ -1,9 +1,54 @@
-"""Sending built documents: ETag, Last-Modified, 304s, gzip, and the right headers."""
+"""Sending built documents: ETag, Last-Modified, 304s, gzip, and the right headers.
+
+The headers of a document are worked out once per document and representation, and shared by
+the Flask route (`send_document`) and the fast path in front of Flask (`fastpath`), so both
+answer alike.
+"""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Response, abort, request
+from werkzeug.http import http_date, parse_accept_header, quote_etag, remove_entity_headers
 
 from ..documents import Document
+
+Headers = tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=256)
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header value allows gzip (q=0 refuses it)."""
+    return "gzip" in parse_accept_header(accept_encoding)
+
+
+def document_headers(doc: Document, use_gzip: bool, max_age: int, extra: Headers = ()) -> Headers:
+    """Every header of a 200 answer with `doc`, but Content-Length."""
+    key = (use_gzip, max_age, extra)
+    cached = doc.headers.get(key)
+    if cached is None:
+        headers = [("Content-Type", doc.media_type),
+                   # One ETag per representation, as RFC 9110 asks when the encoding differs.
+                   ("ETag", quote_etag(doc.etag + ("-gz" if use_gzip else ""))),
+                   ("Last-Modified", http_date(doc.last_modified)),
+                   ("Cache-Control", f"public, max-age={max_age}")]
+        if doc.compressible:
+            headers.append(("Vary", "Accept-Encoding"))
+            if use_gzip:
+                headers.append(("Content-Encoding", "gzip"))
+        cached = doc.headers[key] = (*headers, *extra)
+    return cached
+
+
+def not_modified_headers(headers: Headers) -> Headers:
+    """The headers a 304 keeps (no Content-* or Last-Modified), as werkzeug sends them."""
+    kept = list(headers)
+    remove_entity_headers(kept)
+    return tuple(kept)
+
+
+def extra_headers(headers: dict[str, str] | None, links: list[tuple[str, str]] = ()) -> Headers:
+    return (*(headers or {}).items(), *(("Link", f'<{url}>; rel="{rel}"') for url, rel in links))
 
 
 def send_document(doc: Document | None, *, max_age: int = 60, headers: dict[str, str] | None = None,
@@ -12,20 +57,7 @@ def send_document(doc: Document | None, *, max_age: int = 60, headers: dict[str,
     Accept-Encoding. The body is never rebuilt here: it was built when the blog changed."""
     if doc is None:
         abort(404)
-    use_gzip = doc.compressible and "gzip" in request.accept_encodings
+    use_gzip = doc.compressible and accepts_gzip(request.headers.get("Accept-Encoding"))
     body = doc.gzipped() if use_gzip else doc.body
-    response = Response(body, mimetype=None, content_type=doc.media_type)
-    # One ETag per representation, as RFC 9110 asks when the encoding differs.
-    response.set_etag(doc.etag + ("-gz" if use_gzip else ""))
-    response.last_modified = doc.last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
-    if doc.compressible:
-        response.vary.add("Accept-Encoding")
-        if use_gzip:
-            response.content_encoding = "gzip"
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    for url, rel in links:
-        response.headers.add("Link", f'<{url}>; rel="{rel}"')
+    response = Response(body, headers=list(document_headers(doc, use_gzip, max_age, extra_headers(headers, links))))
     return response.make_conditional(request)
