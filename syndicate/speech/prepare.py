@@ -5,15 +5,14 @@ Choices a listener would notice:
   the listener cannot see, and a newsreader would leave them out too;
 * links, e-mail addresses, @handles, credits ("Photo: Reuters"), emoji and markup are not read;
   a hashtag is read as its words ("#BlackLivesMatter" -> "Black Lives Matter");
-* units are spelt the American way ("kilometers"): flite mispronounces "kilometres";
-* "a.m." and "p.m." stay as written (flite and espeak-ng both say them right), "U.S." becomes
-  "U S" (flite reads "US" as "us");
+* "U.S." becomes "U S" (flite reads "US" as "us"); "a.m." and "p.m." stay as written;
 * "m" after a number means metres, except after a currency sign ("$5m" is five million dollars);
 * numbers become words with num2words in the blog's language; where num2words has no such
   language (Hindi among them) the digits stay, so that espeak-ng reads them in that language.
 
 The result has one sentence per line and a blank line between sections (time, headline, body,
-captions), so `split_for_speech` and the audio pauses can follow both.
+captions), so `split_for_speech` and the audio pauses can follow both. The words themselves
+(units, currencies, abbreviations, the time intro) are the tables of lexicon.py.
 """
 from __future__ import annotations
 
@@ -27,81 +26,31 @@ from num2words import CONVERTER_CLASSES, num2words
 
 from ..model import Entry
 from ..timeutil import zone
+from .lexicon import (
+    ABBREVIATIONS, AGENCIES, COLUMNS, COMMA_DECIMAL, CURRENCIES, CURRENCY_CODES, DAY_PARTS, INITIALISMS,
+    LOCAL_ABBREVIATIONS, MONTHS, NAMED_HOURS, SCALE_WORDS, SCALES, SIGNS_AFTER, SIGNS_BEFORE, SUBUNITS,
+    TIME_INTRO, UNITS, WORDS,
+)
 
 __all__ = ["prepare_speech", "normalise", "sentences", "split_for_speech"]
 
-# Languages that write 4.500 for four thousand five hundred and 1,5 for one and a half.
-COMMA_DECIMAL = {"vi", "de", "fr", "es", "it", "pt", "id", "nl", "ru", "tr", "pl", "da", "sv", "no", "cs", "ro", "uk"}
-WORDS = {  # to, point, and, plus, number, minus
-    "en": ("to", "point", "and", "plus", "number", "minus"),
-    "vi": ("đến", "phẩy", "và", "cộng", "số", "âm"),
-    "hi": ("से", "दशमलव", "और", "प्लस", "नंबर", "माइनस"),
-}
-UNITS = {  # unit: (English singular, English plural, Vietnamese, Hindi)
-    "km/h": ("kilometer per hour", "kilometers per hour", "ki lô mét một giờ", "किलोमीटर प्रति घंटा"),
-    "kph": ("kilometer per hour", "kilometers per hour", "ki lô mét một giờ", "किलोमीटर प्रति घंटा"),
-    "mph": ("mile per hour", "miles per hour", "dặm một giờ", "मील प्रति घंटा"),
-    "m/s": ("meter per second", "meters per second", "mét một giây", "मीटर प्रति सेकंड"),
-    "km²": ("square kilometer", "square kilometers", "ki lô mét vuông", "वर्ग किलोमीटर"),
-    "sq km": ("square kilometer", "square kilometers", "ki lô mét vuông", "वर्ग किलोमीटर"),
-    "km": ("kilometer", "kilometers", "ki lô mét", "किलोमीटर"),
-    "cm": ("centimeter", "centimeters", "xen ti mét", "सेंटीमीटर"),
-    "mm": ("millimeter", "millimeters", "mi li mét", "मिलीमीटर"),
-    "m": ("meter", "meters", "mét", "मीटर"),
-    "ft": ("foot", "feet", "feet", "फ़ुट"),
-    "kg": ("kilogram", "kilograms", "ki lô gam", "किलोग्राम"),
-    "lbs": ("pound", "pounds", "pao", "पाउंड"),
-    "lb": ("pound", "pounds", "pao", "पाउंड"),
-    "ha": ("hectare", "hectares", "héc ta", "हेक्टेयर"),
-    "kWh": ("kilowatt hour", "kilowatt hours", "ki lô oát giờ", "किलोवाट घंटा"),
-    "kW": ("kilowatt", "kilowatts", "ki lô oát", "किलोवाट"),
-    "MW": ("megawatt", "megawatts", "mê ga oát", "मेगावाट"),
-    "GW": ("gigawatt", "gigawatts", "gi ga oát", "गीगावाट"),
-    "°C": ("degree Celsius", "degrees Celsius", "độ C", "डिग्री सेल्सियस"),
-    "°F": ("degree Fahrenheit", "degrees Fahrenheit", "độ F", "डिग्री फ़ारेनहाइट"),
-    "°": ("degree", "degrees", "độ", "डिग्री"),
-    "%": ("percent", "percent", "phần trăm", "प्रतिशत"),
-}
-CURRENCIES = {  # sign: (English singular, English plural, Vietnamese, Hindi)
-    "US$": ("US dollar", "US dollars", "đô la Mỹ", "अमेरिकी डॉलर"),
-    "$": ("dollar", "dollars", "đô la", "डॉलर"),
-    "€": ("euro", "euros", "euro", "यूरो"),
-    "£": ("pound", "pounds", "bảng Anh", "पाउंड"),
-    "¥": ("yen", "yen", "yên", "येन"),
-    "₹": ("rupee", "rupees", "rupee", "रुपये"),
-    "₫": ("dong", "dong", "đồng", "डोंग"),
-}
-CURRENCY_CODES = {"USD": "US$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "Rs": "₹", "Rs.": "₹",
-                  "VND": "₫", "đ": "₫"}
-SUBUNITS = {"$": "cents", "US$": "cents", "€": "cents", "£": "pence"}
-SCALES = {"k": "thousand", "m": "million", "bn": "billion", "tn": "trillion"}
-ABBREVIATIONS = {
-    "Mr.": "Mister", "Mrs.": "Missus", "Ms.": "Miz", "Dr.": "Doctor", "Prof.": "Professor",
-    "Gen.": "General", "Lt.": "Lieutenant", "Col.": "Colonel", "Capt.": "Captain", "Sgt.": "Sergeant",
-    "Gov.": "Governor", "Sen.": "Senator", "Rep.": "Representative", "Pres.": "President",
-    "Mt.": "Mount", "Ave.": "Avenue", "Rd.": "Road", "Blvd.": "Boulevard", "Dept.": "Department",
-    "vs.": "versus", "e.g.": "for example", "i.e.": "that is", "approx.": "approximately",
-    "etc.": "et cetera.", "Inc.": "Incorporated.", "Ltd.": "Limited.", "Corp.": "Corporation.",
-    "Co.": "Company.", "Jr.": "Junior.", "Sr.": "Senior.",
-}
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
 _MONTH = (r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _UNSPOKEN = {"So", "Sk", "Sm", "Co", "Cs"}  # emoji, arrows, private use: not read
 _JOINERS = "\ufe0e\ufe0f\u200d\u20e3"  # emoji variation selectors, zero-width joiner, keycap
 _NUM = r"\d+(?:\.\d+)?"
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-_CUR_BEFORE = r"US\$|\$|€|£|¥|₹|₫|USD|EUR|GBP|JPY|INR|VND|Rs\.?"
-_CUR_AFTER = r"USD|EUR|GBP|JPY|INR|VND|₫|đ|€"
-_SCALE = r"thousand|million|billion|trillion|bn|tn|m|k|nghìn|ngàn|triệu|tỷ|tỉ|हज़ार|हजार|लाख|करोड़"
+_CUR_BEFORE = "|".join(map(re.escape, SIGNS_BEFORE))
+_CUR_AFTER = "|".join(map(re.escape, SIGNS_AFTER))
+_SCALE = "|".join(map(re.escape, SCALE_WORDS))
+_INITIALISM = r"\b(" + "|".join(map(re.escape, INITIALISMS)) + r")\b(?!\$)"  # US$ is a currency sign
 _POSITION = re.compile(  # "(L)", "(2nd R)", "(L to R)", "(centre)", "(clockwise from top left)"
     r"\s*\((?:\d+(?:st|nd|rd|th)\s+)?(?:[LRC]|[LR]\s?(?:to|-|–)\s?[LR]"
     r"|(?i:(?:from\s+)?(?:left|right)|cent(?:re|er)|front|back|top|bottom|clockwise[^)]*))\)")
 _LINK = (r"(?:\b(?:at|via|on|see|here)\s*:?\s+)?(?:https?://|www\.)\S+?(?=[.,;:!?)\]]*(?:\s|$))"  # "at https://..."
          r"|\b[\w-]+(?:\.[\w-]+)+/\S*?(?=[.,;:!?)]*(?:\s|$))"  # example.com/path
          r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # e-mail
-_AGENCY = r"(?:AFP|AP|Reuters|REUTERS|EPA|EPA-EFE|Getty Images|Xinhua|VNA|TTXVN|PTI|ANI)"
+_AGENCY = "(?:" + "|".join(map(re.escape, AGENCIES)) + ")"
 _CREDIT = [
     re.compile(r"\s*[(\[](?i:photo|picture|image|video|credit|source|courtesy|file)\b[^)\]]*[)\]]"),  # (Photo: X)
     re.compile(r"\s*\b(?i:photo(?:graph)?|picture|image|video|credit|courtesy)s?(?:\s+by)?\s*:.*$"),  # Photo: X
@@ -146,15 +95,17 @@ def time_intro(moment: datetime, timezone: str, language: str) -> str:
     local = moment.astimezone(zone(timezone))
     lang, h, m = _lang(language), local.hour, local.minute
     if lang == "en":
-        if m == 0 and h in (0, 12):
-            return "At midnight." if h == 0 else "At noon."
-        return f"At {_clock(h, m, True)} {'a.m.' if h < 12 else 'p.m.'}"
-    if lang == "vi":
-        return f"Lúc {_words(h, 'vi')} giờ" + (f" {_words(m, 'vi')} phút." if m else ".")
-    if lang == "hi":
-        part = "सुबह" if 4 <= h < 12 else "दोपहर" if 12 <= h < 16 else "शाम" if 16 <= h < 20 else "रात"
-        return f"{part} {h % 12 or 12} " + (f"बजकर {m} मिनट पर।" if m else "बजे।")
-    return f"{h}:{m:02d}."
+        hour, minute = _clock(h, m, True), ""
+    elif lang == "vi":
+        hour, minute = _words(h, lang), _words(m, lang)
+    elif lang == "hi":  # digits on a 12-hour clock: espeak-ng reads them in Hindi
+        hour, minute = str(h % 12 or 12), str(m)
+    else:
+        return f"{h}:{m:02d}."
+    if m == 0 and h in NAMED_HOURS.get(lang, {}):
+        return NAMED_HOURS[lang][h]
+    part = next((word for first, word in reversed(DAY_PARTS.get(lang, ())) if h >= first), "")
+    return TIME_INTRO[lang][1 if m else 0].format(h=hour, m=minute, part=part)
 
 
 def _canonical_numbers(text: str, lang: str) -> str:
@@ -169,7 +120,7 @@ def _canonical_numbers(text: str, lang: str) -> str:
 def _amount(number: str, scale: str | None, sign: str, lang: str) -> str:
     """'1.5', 'million', '$' -> 'one point five million dollars' (in `lang`)."""
     sign = CURRENCY_CODES.get(sign, sign)
-    names, column = CURRENCIES[sign], {"vi": 2, "hi": 3}.get(lang, 1)
+    names, column = CURRENCIES[sign], COLUMNS.get(lang, 1)
     scale = SCALES.get(scale, scale) if lang == "en" else scale
     whole, _, cents = number.partition(".")
     if lang == "en" and not scale and len(cents) == 2 and sign in SUBUNITS:  # $3.50
@@ -192,7 +143,7 @@ def _abbreviations(text: str) -> str:
     spaced = lambda m: " ".join(m[1].split(".")).strip()  # noqa: E731 - U.S. -> U S ("US" is read "us")
     text = re.sub(r"\b((?:[A-Z]\.){2,})(?=\s*$)", lambda m: spaced(m) + ".", text, flags=re.M)  # ends a sentence
     text = re.sub(r"\b((?:[A-Z]\.){2,})", spaced, text)
-    text = re.sub(r"\b(US|UK|UN|EU|USA)\b(?!\$)", lambda m: " ".join(m[1]), text)  # US$ is a currency sign
+    text = re.sub(_INITIALISM, lambda m: " ".join(m[1]), text)
     return re.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1", text)  # John F. Kennedy: no sentence end
 
 
@@ -243,7 +194,7 @@ def _numbers(text: str, lang: str) -> str:
     money_after = r"(?<![\w.])(" + _NUM + r")(?:\s?(" + _SCALE + r"))?\s?(" + _CUR_AFTER + r")(?!\w)"
     text = re.sub(money_after, lambda m: _amount(m[1], m[2], m[3], lang), text)  # 25,000 VND
     if lang in ("en", "vi", "hi"):
-        column = {"vi": 2, "hi": 3}.get(lang, 1)
+        column = COLUMNS.get(lang, 1)
         text = re.sub(r"(?<![\w.])(" + _NUM + r")\s?(" + _UNIT + r")(?![\w²])", lambda m: " ".join(
             (say_number(m[1], lang), UNITS[m[2]][0 if (lang, m[1]) == ("en", "1") else column])), text)
     return re.sub(r"(?<![\d.])\d+(?:\.\d+)?(?!\.?\d)", lambda m: say_number(m[0], lang), text)
@@ -285,8 +236,8 @@ def normalise(text: str, language: str) -> str:
     text = _canonical_numbers(text, lang)
     if lang == "en":
         text = _dates_and_times(_abbreviations(text))
-    elif lang == "vi":
-        text = re.sub(r"\bTP\.?\s?HCM\b", "Thành phố Hồ Chí Minh", text)
+    for written, said in LOCAL_ABBREVIATIONS.get(lang, {}).items():
+        text = re.sub(written, said, text)
     text = _tidy(_numbers(text, lang), lang)
     out = []
     for sentence in sentences(text):
