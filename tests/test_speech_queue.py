@@ -45,6 +45,22 @@ def test_clip_is_made_served_and_published(client, app, auth, blog, data_dir):
     assert tail.status_code == 206 and tail.data == response.data[-100:]
     assert client.get(path, buffered=True, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
     assert client.get(path, buffered=True, headers={"Range": f"bytes={audio['bytes'] + 10}-"}).status_code == 416
+    etag = response.headers["ETag"]
+    same = client.get(path, buffered=True, headers={"Range": "bytes=10-19", "If-Range": etag})
+    assert same.status_code == 206 and same.data == response.data[10:20]
+    other = client.get(path, buffered=True, headers={"Range": "bytes=10-19", "If-Range": '"older"'})
+    assert other.status_code == 200 and other.data == response.data
+    several = client.get(path, buffered=True, headers={"Range": "bytes=0-1,5-9"})
+    assert several.status_code == 200 and several.data == response.data
+    flask_only = client.application.wsgi_app.next  # the Flask route gives the same answers
+    client.application.wsgi_app, fast = flask_only, client.application.wsgi_app
+    try:
+        slow = client.get(path, buffered=True, headers={"Range": "bytes=0-1"})
+        assert slow.status_code == 206 and slow.data == probe.data
+        assert slow.headers["Content-Range"] == probe.headers["Content-Range"]
+        assert slow.headers["ETag"] == probe.headers["ETag"]
+    finally:
+        client.application.wsgi_app = fast
 
     transcript = client.get(audio["transcript"].removeprefix("http://news.test"))
     assert transcript.mimetype == "text/plain" and "bridge" in transcript.text.lower()

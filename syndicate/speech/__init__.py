@@ -4,6 +4,7 @@ No Flask and no database here: the speech queue calls `make_clip` (or `clip_key`
 out, without synthesis, whether an entry's clip is still current).
 
     prepare.py      entry -> the words a newsreader would say; splitting into pieces
+    lexicon.py      the words for units, currencies, abbreviations and times, per language
     voices.py       the Voice interface, the ranking of voices per language, the choice
     flite.py, espeak.py, gtts_voice.py
                     the engines (flite command, espeak-ng in-process, gTTS online)

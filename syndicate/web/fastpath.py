@@ -4,13 +4,15 @@ Feed readers and podcast apps poll; screen-reader users reload. Those requests a
 document that was built when its blog last changed, so answering them needs a dictionary
 lookup, not Flask's request context, routing and Response machinery (about 20 times the cost).
 This WSGI middleware answers plain GET and HEAD requests for feeds, pages and the OPML from
-the publisher's documents, with the same headers as the Flask routes (see `serving`). Whatever
+the publisher's documents, with the same headers as the Flask routes (see `serving`), and
+sends clips (see `clips`). Whatever
 it does not fully handle (other methods, query strings, ranges, If-Modified-Since, unknown
 paths, missing documents, any error) goes to Flask unchanged.
 """
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from werkzeug.http import parse_etags
@@ -18,6 +20,7 @@ from werkzeug.wsgi import get_host
 
 from .. import views
 from ..links import FEED_FILES, Links
+from .clips import clip_answer
 from .serving import accepts_gzip, document_headers, not_modified_headers
 
 KIND_BY_FILE = {name: kind for kind, name in FEED_FILES.items()}
@@ -37,11 +40,21 @@ class FastPath:
         self.publisher = publisher
         self.base_url = config["BASE_URL"]
         self.hub = config["WEBSUB_HUB"]
+        self.audio_dir = Path(config["DATA_DIR"]) / "audio"
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
-        if (method not in ("GET", "HEAD") or environ.get("QUERY_STRING") or "HTTP_RANGE" in environ
-                or "HTTP_IF_MODIFIED_SINCE" in environ):
+        if method not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+            return self.next(environ, start_response)
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/audio/"):
+            answer = clip_answer(self.audio_dir, path[len("/audio/"):], environ)
+            if answer is None:
+                return self.next(environ, start_response)
+            status, headers, body = answer
+            start_response(status, headers)
+            return body
+        if "HTTP_RANGE" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
             return self.next(environ, start_response)
         try:
             answer = self._answer(environ)

@@ -1,0 +1,78 @@
+"""Sending clips: HEAD, ETag, 304, byte ranges (206) and a year-long cache lifetime.
+
+A clip's file name changes whenever what it says changes, so a clip never changes under its
+URL and is served as immutable. Podcast apps probe with `Range: bytes=0-1` and refuse servers
+that do not answer 206. Range headers are parsed by werkzeug; the rest is a file and a stat.
+Both the fast path and the Flask route send clips through `clip_answer`.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Iterable
+
+from werkzeug.http import http_date, parse_etags, parse_range_header, quote_etag, unquote_etag
+
+CLIP_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?/[0-9a-f]{32}-[0-9a-f]{12}\.mp3$")
+YEAR = 365 * 24 * 3600
+Answer = tuple[str, list[tuple[str, str]], Iterable[bytes]]
+
+
+def clip_answer(audio_dir: Path, name: str, environ: dict) -> Answer | None:
+    """The WSGI answer for clip `name`, or None when there is no such clip. Only names of the
+    shape the speech worker gives can match, so no path can leave the audio directory."""
+    if not CLIP_NAME.match(name):
+        return None
+    path = os.path.join(audio_dir, name)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    size = stat.st_size
+    etag = f"{name[-16:-4]}-{size:x}-{stat.st_mtime_ns:x}"
+    headers = [("Content-Type", "audio/mpeg"), ("ETag", quote_etag(etag)),
+               ("Last-Modified", http_date(stat.st_mtime)),
+               ("Cache-Control", f"public, max-age={YEAR}, immutable"), ("Accept-Ranges", "bytes")]
+    wanted = environ.get("HTTP_IF_NONE_MATCH")
+    if wanted is not None and parse_etags(wanted).contains_weak(etag):
+        return "304 NOT MODIFIED", [h for h in headers if h[0] not in ("Content-Type", "Last-Modified")], []
+    span = _span(environ, etag, size)
+    if span == "unsatisfiable":
+        return "416 RANGE NOT SATISFIABLE", [("Content-Range", f"bytes */{size}"), ("Content-Length", "0")], []
+    head = environ["REQUEST_METHOD"] == "HEAD"
+    if span is None:
+        headers.append(("Content-Length", str(size)))
+        return "200 OK", headers, [] if head else _whole(path, environ)
+    start, stop = span
+    headers += [("Content-Range", f"bytes {start}-{stop - 1}/{size}"), ("Content-Length", str(stop - start))]
+    if head:
+        return "206 PARTIAL CONTENT", headers, []
+    with open(path, "rb") as clip:
+        clip.seek(start)
+        return "206 PARTIAL CONTENT", headers, [clip.read(stop - start)]
+
+
+def _span(environ: dict, etag: str, size: int) -> tuple[int, int] | str | None:
+    """(start, stop) of a single satisfiable range, 'unsatisfiable', or None for the whole."""
+    if "HTTP_RANGE" not in environ:
+        return None
+    if_range = environ.get("HTTP_IF_RANGE")
+    if if_range is not None and unquote_etag(if_range)[0] != etag:
+        return None  # the client's copy is another version: send all of this one
+    ranges = parse_range_header(environ["HTTP_RANGE"])
+    if ranges is None or len(ranges.ranges) != 1:
+        return None  # malformed or several ranges: the whole clip is a valid answer
+    span = ranges.range_for_length(size)
+    return "unsatisfiable" if span is None else span
+
+
+def _whole(path: str, environ: dict) -> Iterable[bytes]:
+    clip = open(path, "rb")  # closed by the server when it is done with the iterable
+    wrapper = environ.get("wsgi.file_wrapper")
+    if wrapper is not None:
+        return wrapper(clip, 64 * 1024)
+    try:
+        return [clip.read()]
+    finally:
+        clip.close()
