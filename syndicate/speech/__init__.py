@@ -3,7 +3,8 @@
 No Flask and no database here: the speech queue calls `make_clip` (or `clip_key` to find
 out, without synthesis, whether an entry's clip is still current).
 
-    prepare.py      entry -> the words a newsreader would say; splitting into pieces
+    prepare.py      entry -> the words a newsreader would say
+    split.py        sentences, and pieces short enough for an engine
     lexicon.py      the words for units, currencies, abbreviations and times, per language
     voices.py       the Voice interface, the ranking of voices per language, the choice
     flite.py, espeak.py, gtts_voice.py
@@ -24,7 +25,8 @@ with warnings.catch_warnings():
 
 from .audio import transcript_vtt  # noqa: E402
 from .clip import PIPELINE_VERSION, Clip, ClipKey, SpeechError, clip_key, make_clip, write_atomic  # noqa: E402
-from .prepare import prepare_speech, split_for_speech  # noqa: E402
+from .prepare import prepare_speech  # noqa: E402
+from .split import split_for_speech  # noqa: E402
 from .voices import GttsWithFallback, Voice, VoiceUnavailable, choose_voice  # noqa: E402
 
 __all__ = [

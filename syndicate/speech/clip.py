@@ -24,7 +24,8 @@ from typing import Any, Mapping, NamedTuple
 from ..config import BY_NAME
 from ..model import Blog, Entry
 from . import audio
-from .prepare import prepare_speech, split_for_speech
+from .prepare import prepare_speech
+from .split import split_for_speech
 from .voices import choose_voice, language_tag, render
 
 log = logging.getLogger(__name__)
