@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what syndicate needs on Debian 12 / Python 3.11, then the package itself (editable).
 #   scripts/setup.sh          the service: flite (the best offline English voice) + Python packages
-#   scripts/setup.sh --test   also the test tools: Chromium, axe-core (npm) and the test extras
+#   scripts/setup.sh --test   also the test tools: Chromium, axe-core (npm), PostgreSQL (the tests
+#                             start a throwaway server of their own) and the test extras
 # Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ command -v flite >/dev/null || apt_packages+=(flite)
 if [ "$want_tests" = 1 ]; then
   command -v chromium >/dev/null || apt_packages+=(chromium)
   command -v npm >/dev/null || apt_packages+=(npm)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || apt_packages+=(postgresql)
 fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
