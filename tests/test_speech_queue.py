@@ -125,6 +125,7 @@ def test_failures_are_retried_with_backoff_then_marked_failed(client, app, auth,
     worker = worker_for(app)
     assert worker.run_once()
     assert store.queue_stats()["retrying"] == 1
+    assert client.get("/api/speech").json == {"queued": 1, "leased": 0, "retrying": 1, "failed": 0}
     assert worker.run_once() is False  # backing off: not due yet
     assert client.get(f"/api/blogs/storm/entries/{entry['id']}").json["audio"]["status"] == "pending"
     worker.retries = 1
@@ -137,6 +138,7 @@ def test_failures_are_retried_with_backoff_then_marked_failed(client, app, auth,
     assert worker.run_once()
     audio = client.get(f"/api/blogs/storm/entries/{entry['id']}").json["audio"]
     assert audio["status"] == "failed" and audio["error"]
+    assert client.get("/api/speech").json == {"queued": 0, "leased": 0, "retrying": 0, "failed": 1}
 
 
 def test_reimporting_an_unchanged_blog_makes_no_new_audio(client, app, auth, blog, data_dir):

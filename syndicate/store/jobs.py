@@ -131,12 +131,15 @@ class JobQueries:
         return blog_from_row(blog_row), entry_from_row(row, blog_row.slug)
 
     def queue_stats(self) -> dict[str, int]:
-        """Counts for monitoring: queued, leased, retrying (with an error)."""
+        """Counts for monitoring: jobs queued, leased to a worker and retrying after an error,
+        and clips given up on (failed)."""
         stamp = now()
         with self.read() as conn:
+            failed = conn.execute(sa.select(sa.func.count()).select_from(entries).where(
+                entries.c.deleted.is_(None), entries.c.audio_status == "failed")).scalar_one()
             total = conn.execute(sa.select(sa.func.count()).select_from(jobs)).scalar_one()
             leased = conn.execute(sa.select(sa.func.count()).select_from(jobs)
                                   .where(jobs.c.locked_until > stamp)).scalar_one()
             retrying = conn.execute(sa.select(sa.func.count()).select_from(jobs)
                                     .where(jobs.c.last_error.is_not(None))).scalar_one()
-        return {"queued": total, "leased": leased, "retrying": retrying}
+        return {"queued": total, "leased": leased, "retrying": retrying, "failed": failed}

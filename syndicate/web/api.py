@@ -170,6 +170,12 @@ def export_blog(slug: str):
     return response
 
 
+@bp.get("/speech")
+def speech_queue():
+    """The speech queue at a glance, for monitoring."""
+    return jsonify(services().store.queue_stats())
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(spec(links().base))

@@ -124,6 +124,10 @@ def spec(server: str) -> dict[str, Any]:
                 "get": {"summary": "The blog and all its entries, in the shape the importer reads back",
                         "responses": {"200": _json({"type": "object"}, "The export"), **ERRORS}},
             },
+            "/api/speech": {"get": {"summary": "The speech queue: jobs queued, leased, retrying; clips failed",
+                                    "responses": {"200": _json({"type": "object", "properties": {
+                                        k: {"type": "integer"} for k in ("queued", "leased", "retrying", "failed")}},
+                                        "Counts")}}},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}},
         },
     }
