@@ -4,7 +4,7 @@ Nothing here does I/O. Every datetime is timezone-aware UTC.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -102,6 +102,14 @@ class Entry:
     @property
     def edited(self) -> bool:
         return self.updated > self.published
+
+    def __hash__(self) -> int:
+        # Entries key the feed item caches, several times per build: hash the fields once.
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     def with_(self, **changes: Any) -> Entry:
         return replace(self, **changes)

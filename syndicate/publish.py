@@ -27,6 +27,7 @@ from .timeutil import now
 log = logging.getLogger(__name__)
 FEED_KINDS = tuple(FEED_FILES)  # rss, atom, json, podcast
 CACHE_SIZE = 512
+EPISODE_SLACK = 20
 # feedgen sets the process-wide locale while it formats dates: one feed build at a time.
 _FEEDGEN = threading.Lock()
 
@@ -154,9 +155,12 @@ class Publisher:
             return None
         return self._format(blog, kind, entries, links, page)
 
-    def _feed_page(self, slug: str, number: int, *, podcast: bool) -> tuple[Page | None, list]:
+    def _feed_page(self, slug: str, number: int, *, podcast: bool,
+                   total: int | None = None) -> tuple[Page | None, list]:
         """Page `number` of a blog's feed items (entries with a ready clip for the podcast)."""
-        page = Page(number, self.feed_items, self.store.count_entries(slug, audio_ready=podcast))
+        if total is None:
+            total = self.store.count_entries(slug, audio_ready=podcast)
+        page = Page(number, self.feed_items, total)
         if number > page.count:
             return None, []
         return page, self.store.list_entries(slug, limit=page.size, offset=page.offset, audio_ready=podcast)
@@ -191,11 +195,21 @@ class Publisher:
         blog = self.store.get_blog(slug)
         if blog is None:
             return []
-        # One read of the newest entries serves the RSS, Atom and JSON feeds alike.
-        shared = self._feed_page(slug, 1, podcast=False)
+        # One read of the newest entries serves the RSS, Atom and JSON feeds alike, and the
+        # podcast too once every entry has its clip (the usual state of a blog).
+        live, ready = self.store.entry_counts(slug)
+        size = self.feed_items
+        # A few more than a page: the newest entries may still be waiting for their clips.
+        newest = self.store.list_entries(slug, limit=size + EPISODE_SLACK)
+        shared = (Page(1, size, live), newest[:size])
+        spoken = [e for e in newest if e.audio is not None and e.audio.status == "ready"][:size]
+        if len(spoken) == min(size, ready):
+            episodes = (Page(1, size, ready), spoken)
+        else:
+            episodes = self._feed_page(slug, 1, podcast=True, total=ready)
         changed = []
         for kind in FEED_KINDS:
-            page, entries = self._feed_page(slug, 1, podcast=True) if kind == "podcast" else shared
+            page, entries = episodes if kind == "podcast" else shared
             key = (slug, kind, links.base, 1, "newest", False)
             doc = self._cached(key, blog.version, lambda: Document(
                 self._format(blog, kind, entries, links, page),

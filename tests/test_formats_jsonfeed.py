@@ -154,3 +154,17 @@ def test_ended_blog_is_expired_and_empty_feed_is_valid() -> None:
     assert document["expired"] is True
     assert document["items"] == []
     assert document["authors"] == [{"name": "Election night"}]
+
+
+def test_cached_items_give_the_same_bytes_as_one_serialisation() -> None:
+    from syndicate.formats import fragments
+    from syndicate.formats.jsonfeed import feed_object
+
+    blog, entries = make_blog(), make_entries(5)
+    page = one_page(entries)
+    whole = json.dumps(feed_object(blog, entries, LINKS, page, hub=HUB), ensure_ascii=False,
+                       separators=(",", ":")).encode("utf-8")
+    fragments.CACHE.clear()
+    assert build_jsonfeed(blog, entries, LINKS, page, hub=HUB) == whole  # items built now
+    assert build_jsonfeed(blog, entries, LINKS, page, hub=HUB) == whole  # items from the cache
+    assert build_jsonfeed(blog, [], LINKS, one_page([]), hub=HUB).endswith(b'"items":[]}')

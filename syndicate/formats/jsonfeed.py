@@ -23,6 +23,7 @@ from .common import (
     feed_title,
     item_title,
 )
+from .fragments import CACHE
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -89,7 +90,17 @@ def build_jsonfeed(
 ) -> bytes:
     """JSON Feed 1.1 for one page of a blog's live entries (newest first), as UTF-8 bytes.
 
-    Serialised compactly with a fixed key order, so the same input gives the same bytes.
+    Serialised compactly with a fixed key order, so the same input gives the same bytes; each
+    item is serialised once and reused while its entry is unchanged (see `fragments`).
     """
-    document = feed_object(blog, entries, links, page, hub=hub)
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    document = feed_object(blog, (), links, page, hub=hub)
+    del document["items"]  # the last key: written below from the cached items
+    tz, authors = blog_zone(blog), document["authors"]
+    items = [CACHE.get(("json", entry, links, blog.slug, tz, authors[0]["name"]),
+                       lambda entry=entry: _dumps(_item(entry, blog, links, tz, authors)))
+             for entry in entries]
+    return b"".join((_dumps(document)[:-1], b',"items":[', b",".join(items), b"]}"))
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

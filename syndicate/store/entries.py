@@ -100,8 +100,24 @@ class EntryQueries:
     def count_entries(self, slug: str, *, key_only: bool = False, audio_ready: bool = False) -> int:
         with self.read() as conn:
             blog = self._blog(conn, slug)
-            sub = self._live_query(blog.id, key_only=key_only, audio_ready=audio_ready).subquery()
-            return conn.execute(sa.select(sa.func.count()).select_from(sub)).scalar_one()
+            query = sa.select(sa.func.count()).select_from(entries).where(
+                entries.c.blog_id == blog.id, entries.c.deleted.is_(None))
+            if key_only:
+                query = query.where(entries.c.key_event.is_(True))
+            if audio_ready:
+                query = query.where(entries.c.audio_status == "ready")
+            return conn.execute(query).scalar_one()
+
+    def entry_counts(self, slug: str) -> tuple[int, int]:
+        """(live entries, live entries with a ready clip), each counted on an index alone."""
+        count = sa.select(sa.func.count()).select_from(entries)
+        with self.read() as conn:
+            blog = self._blog(conn, slug)
+            live = conn.execute(count.where(entries.c.blog_id == blog.id, entries.c.deleted.is_(None))).scalar_one()
+            # A tombstone has no clip, so "ready" needs no test of `deleted` (and fits the index).
+            ready = conn.execute(count.where(entries.c.blog_id == blog.id,
+                                             entries.c.audio_status == "ready")).scalar_one()
+        return live, ready
 
     def tombstones(self, slug: str, *, limit: int = 100) -> list[Entry]:
         """The most recently deleted entries, newest deletion first."""
