@@ -26,10 +26,14 @@ from .timeutil import now
 
 log = logging.getLogger(__name__)
 FEED_KINDS = tuple(FEED_FILES)  # rss, atom, json, podcast
-CACHE_SIZE = 512
+CACHE_BYTES = 32 * 1024 * 1024  # built documents kept in memory, most recently used first
 EPISODE_SLACK = 20
 # feedgen sets the process-wide locale while it formats dates: one feed build at a time.
 _FEEDGEN = threading.Lock()
+
+
+def _size(doc: Document | None) -> int:
+    return 0 if doc is None else 2 * len(doc.body)  # the body, and room for its gzip copy
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -58,6 +62,7 @@ class Publisher:
         self.static_base = config.get("BASE_URL") or static_base or "http://127.0.0.1:8000"
         self.version_ttl = float(config.get("VERSION_CHECK_SECONDS", 1.0))
         self._cache: OrderedDict[tuple, tuple[int, Document | None]] = OrderedDict()
+        self._cache_bytes = 0
         self._versions: dict[str | None, tuple[Any, float]] = {}
         self._lock = threading.Lock()
 
@@ -117,10 +122,13 @@ class Publisher:
                 return hit[1]
         doc = build()
         with self._lock:
+            old = self._cache.pop(key, None)
+            self._cache_bytes += _size(doc) - (_size(old[1]) if old else 0)
             self._cache[key] = (version, doc)
-            self._cache.move_to_end(key)
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+            # Bounded by bytes, not count: a text page and a 100-item feed differ tenfold.
+            while self._cache_bytes > CACHE_BYTES and len(self._cache) > 1:
+                _, (_, dropped) = self._cache.popitem(last=False)
+                self._cache_bytes -= _size(dropped)
         return doc
 
     # -- building -----------------------------------------------------------------------

@@ -33,7 +33,7 @@ def export_site(store: Store, publisher: Publisher, audio_dir: Path, out: Path, 
     written += write_if_changed(out / "feeds.opml", publisher.site_document("opml", links).body)
     for blog in store.list_blogs():
         written += publisher.export_blog(blog, out, links)
-        for entry in store.list_entries(blog.slug, audio_ready=True):
+        for entry in store.list_entries(blog.slug, audio_ready=True, transcripts=True):
             audio = entry.audio
             if audio is None or audio.file is None or not (audio_dir / audio.file).is_file():
                 continue

@@ -13,6 +13,7 @@ from .errors import NotFound
 from .schema import entries
 
 CONTENT_FIELDS = ("published", "headline", "html", "text", "media", "key_event", "pinned", "source_id")
+LIST_COLUMNS = [c for c in entries.c if c.name not in ("audio_transcript", "audio_cues")]
 # Fields whose change alters what is spoken, so the clip must be made again.
 SPOKEN_FIELDS = ("published", "headline", "text", "media")
 
@@ -23,8 +24,9 @@ def entry_from_row(row: sa.Row, slug: str = "") -> Entry:
         audio = Audio(
             status=row.audio_status, file=row.audio_file, bytes=row.audio_bytes,
             duration=row.audio_duration, voice=row.audio_voice,
-            transcript=row.audio_transcript, error=row.audio_error,
-            cues=tuple(tuple(cue) for cue in (row.audio_cues or ())),
+            # Lists leave the transcript and its cues out (see `list_entries`).
+            transcript=getattr(row, "audio_transcript", None), error=row.audio_error,
+            cues=tuple(tuple(cue) for cue in (getattr(row, "audio_cues", None) or ())),
         )
     return Entry(
         id=row.id, blog_slug=slug, published=row.published, updated=row.updated,
@@ -85,11 +87,14 @@ class EntryQueries:
 
     def list_entries(self, slug: str, *, limit: int | None = None, offset: int = 0,
                      order: str = "newest", key_only: bool = False,
-                     audio_ready: bool = False) -> list[Entry]:
-        """Live entries, newest (or oldest) first by published time."""
+                     audio_ready: bool = False, transcripts: bool = False) -> list[Entry]:
+        """Live entries, newest (or oldest) first by published time. Their clips' transcripts
+        (the longest part of an entry, which no list shows) only when `transcripts` is true."""
         with self.read() as conn:
             blog = self._blog(conn, slug)
             query = self._live_query(blog.id, key_only=key_only, audio_ready=audio_ready)
+            if not transcripts:
+                query = query.with_only_columns(*LIST_COLUMNS)
             if order == "oldest":
                 query = query.order_by(entries.c.published.asc(), entries.c.id.asc())
             else:
