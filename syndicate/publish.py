@@ -26,7 +26,7 @@ from .timeutil import now
 
 log = logging.getLogger(__name__)
 FEED_KINDS = tuple(FEED_FILES)  # rss, atom, json, podcast
-CACHE_BYTES = 32 * 1024 * 1024  # built documents kept in memory, most recently used first
+CACHE_BYTES = 24 * 1024 * 1024  # built documents kept in memory, most recently used first
 EPISODE_SLACK = 20
 # feedgen sets the process-wide locale while it formats dates: one feed build at a time.
 _FEEDGEN = threading.Lock()

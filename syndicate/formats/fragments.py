@@ -17,9 +17,9 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-# Items kept: the first pages of some 30 blogs' feeds. Each holds its Entry as part of its
+# Items kept: the first pages of some 20 blogs' feeds. Each holds its Entry as part of its
 # key (a few kB with the HTML and text), so the bound is kept modest.
-CACHE_SIZE = 10_000
+CACHE_SIZE = 6_000
 # The prefixes feed readers expect. An item serialised on its own would otherwise get
 # generated ones (ns0:duration), which some podcast apps, matching on "itunes:", ignore.
 PREFIXES = {
