@@ -85,8 +85,11 @@ def fmt_seconds(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
-def fmt_ratio(ratio: float) -> str:
-    return "n/a" if ratio != ratio else f"{ratio:.2f}"
+def fmt_ratio(ratio: float, target: float | None = None) -> str:
+    """Two decimals; three when two would round onto the target and hide which side it is on."""
+    if ratio != ratio:
+        return "n/a"
+    return f"{ratio:.3f}" if target is not None and round(ratio, 2) == target and ratio != target else f"{ratio:.2f}"
 
 
 def fmt_mb(size: int | float) -> str:

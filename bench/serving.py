@@ -256,7 +256,7 @@ def run(ctx: Context) -> Report:
         if ours.bad or bare.bad:
             note += f"; {ours.bad} + {bare.bad} error responses"
         report.rows.append(Row(f"3. Serving: {kind}", ours.describe(), bare.describe() + " bare",
-                               fmt_ratio(r), f"≥ {TARGET} × bare", status(r >= TARGET), note))
+                               fmt_ratio(r, TARGET), f"≥ {TARGET} × bare", status(r >= TARGET), note))
     for kind in KINDS:
         ours = _median_load(loads[(kind, "syndicate")])
         if "nginx" not in servers:

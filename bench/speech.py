@@ -161,7 +161,7 @@ def run(ctx: Context) -> Report:
     report = Report(TITLE, METHOD.format(count=len(items), runs=runs))
     report.rows.append(Row(
         f"1. Speech: post → clip in podcast feed ({len(items)} entries, {sum(durations):.0f} s of speech)",
-        fmt_seconds(value), fmt_seconds(base) + " raw synthesis + MP3", fmt_ratio(r), f"≤ {TARGET}",
+        fmt_seconds(value), fmt_seconds(base) + " raw synthesis + MP3", fmt_ratio(r, TARGET), f"≤ {TARGET}",
         status(r <= TARGET),
         f"median per entry over {runs} rounds; per-entry ratios {fmt_ratio(per_entry[0])}–{fmt_ratio(per_entry[-1])}"
         f" (median {fmt_ratio(median(per_entry))}); voice {voice.id}"))
