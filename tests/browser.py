@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator, Mapping
 
-import pytest
+import needs
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -39,9 +39,7 @@ AXE_RUN = (
 
 def skip_or_fail(reason: str) -> None:
     """Skip the test, or fail it when SYNDICATE_REQUIRE_BROWSER=1 (CI must really run these)."""
-    if os.environ.get("SYNDICATE_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"SYNDICATE_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+    needs.skip_or_fail(reason, "SYNDICATE_REQUIRE_BROWSER")
 
 
 def find_chromium() -> str | None:

@@ -10,7 +10,7 @@ import tempfile
 from contextlib import contextmanager
 from typing import Iterator
 
-import pytest
+import needs
 
 
 def _binaries() -> str | None:
@@ -19,9 +19,7 @@ def _binaries() -> str | None:
 
 
 def _skip_or_fail(reason: str) -> None:
-    if os.environ.get("SYNDICATE_REQUIRE_POSTGRES") == "1":
-        pytest.fail(f"SYNDICATE_REQUIRE_POSTGRES=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+    needs.skip_or_fail(reason, "SYNDICATE_REQUIRE_POSTGRES")
 
 
 @contextmanager
