@@ -4,7 +4,8 @@ Readers outnumber writers by far, so a document is built once per blog version a
 served from memory (`Publisher.document`). When a blog changes, its first-page feeds are
 rebuilt at once and written under `feeds/` (so any static server or CDN can serve them), and
 a WebSub hub, when configured, is told which feeds changed. Only the newest page of each feed
-is rebuilt eagerly, so publishing costs the same at 10 entries as at 10,000.
+is rebuilt eagerly, from items built once per entry (see `formats.fragments`): publishing costs
+what the page costs (at most FEED_ITEMS items), whatever the size of the blog.
 """
 from __future__ import annotations
 
@@ -210,7 +211,7 @@ class Publisher:
         # A few more than a page: the newest entries may still be waiting for their clips.
         newest = self.store.list_entries(slug, limit=size + EPISODE_SLACK)
         shared = (Page(1, size, live), newest[:size])
-        spoken = [e for e in newest if e.audio is not None and e.audio.status == "ready"][:size]
+        spoken = [e for e in newest if e.audio is not None and e.audio.ready][:size]
         if len(spoken) == min(size, ready):
             episodes = (Page(1, size, ready), spoken)
         else:
