@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -24,33 +25,44 @@ def clip_answer(audio_dir: Path, name: str, environ: dict) -> Answer | None:
     shape the speech worker gives can match, so no path can leave the audio directory."""
     if not CLIP_NAME.match(name):
         return None
-    path = os.path.join(audio_dir, name)
     try:
-        stat = os.stat(path)
+        fd = os.open(os.path.join(audio_dir, name), os.O_RDONLY)
     except OSError:
         return None
-    size = stat.st_size
-    etag = f"{name[-16:-4]}-{size:x}-{stat.st_mtime_ns:x}"
-    headers = [("Content-Type", "audio/mpeg"), ("ETag", quote_etag(etag)),
-               ("Last-Modified", http_date(stat.st_mtime)),
-               ("Cache-Control", f"public, max-age={YEAR}, immutable"), ("Accept-Ranges", "bytes")]
-    wanted = environ.get("HTTP_IF_NONE_MATCH")
-    if wanted is not None and parse_etags(wanted).contains_weak(etag):
-        return "304 NOT MODIFIED", [h for h in headers if h[0] not in ("Content-Type", "Last-Modified")], []
-    span = _span(environ, etag, size)
-    if span == "unsatisfiable":
-        return "416 RANGE NOT SATISFIABLE", [("Content-Range", f"bytes */{size}"), ("Content-Length", "0")], []
-    head = environ["REQUEST_METHOD"] == "HEAD"
-    if span is None:
-        headers.append(("Content-Length", str(size)))
-        return "200 OK", headers, [] if head else _whole(path, environ)
-    start, stop = span
-    headers += [("Content-Range", f"bytes {start}-{stop - 1}/{size}"), ("Content-Length", str(stop - start))]
-    if head:
-        return "206 PARTIAL CONTENT", headers, []
-    with open(path, "rb") as clip:
-        clip.seek(start)
-        return "206 PARTIAL CONTENT", headers, [clip.read(stop - start)]
+    try:
+        # Few system calls: under load each one hands the GIL to another thread.
+        stat = os.fstat(fd)
+        size = stat.st_size
+        etag, headers = _headers(name, size, stat.st_mtime_ns)
+        wanted = environ.get("HTTP_IF_NONE_MATCH")
+        if wanted is not None and (wanted == f'"{etag}"' or parse_etags(wanted).contains_weak(etag)):
+            return "304 NOT MODIFIED", [h for h in headers if h[0] not in ("Content-Type", "Last-Modified")], []
+        span = _span(environ, etag, size)
+        if span == "unsatisfiable":
+            return "416 RANGE NOT SATISFIABLE", [("Content-Range", f"bytes */{size}"), ("Content-Length", "0")], []
+        head = environ["REQUEST_METHOD"] == "HEAD"
+        if span is None:
+            headers = [*headers, ("Content-Length", str(size))]
+            if head:
+                return "200 OK", headers, []
+            body, fd = _whole(fd, environ), None  # the body owns the file now
+            return "200 OK", headers, body
+        start, stop = span
+        headers = [*headers, ("Content-Range", f"bytes {start}-{stop - 1}/{size}"),
+                   ("Content-Length", str(stop - start))]
+        return "206 PARTIAL CONTENT", headers, [] if head else [os.pread(fd, stop - start, start)]
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+@lru_cache(maxsize=1024)
+def _headers(name: str, size: int, mtime_ns: int) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A clip's ETag and the headers every answer for it carries."""
+    etag = f"{name[-16:-4]}-{size:x}-{mtime_ns:x}"
+    return etag, (("Content-Type", "audio/mpeg"), ("ETag", quote_etag(etag)),
+                  ("Last-Modified", http_date(mtime_ns / 1e9)),
+                  ("Cache-Control", f"public, max-age={YEAR}, immutable"), ("Accept-Ranges", "bytes"))
 
 
 def _span(environ: dict, etag: str, size: int) -> tuple[int, int] | str | None:
@@ -67,12 +79,10 @@ def _span(environ: dict, etag: str, size: int) -> tuple[int, int] | str | None:
     return "unsatisfiable" if span is None else span
 
 
-def _whole(path: str, environ: dict) -> Iterable[bytes]:
-    clip = open(path, "rb")  # closed by the server when it is done with the iterable
+def _whole(fd: int, environ: dict) -> Iterable[bytes]:
+    clip = os.fdopen(fd, "rb")  # closed by the server when it is done with the iterable
     wrapper = environ.get("wsgi.file_wrapper")
     if wrapper is not None:
         return wrapper(clip, 64 * 1024)
-    try:
+    with clip:
         return [clip.read()]
-    finally:
-        clip.close()

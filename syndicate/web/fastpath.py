@@ -95,7 +95,7 @@ class FastPath:
         headers = document_headers(doc, use_gzip, 60, extra)
         etag = doc.etag + ("-gz" if use_gzip else "")
         wanted = environ.get("HTTP_IF_NONE_MATCH")
-        if wanted is not None and parse_etags(wanted).contains_weak(etag):
+        if wanted is not None and (wanted == f'"{etag}"' or parse_etags(wanted).contains_weak(etag)):
             return "304 NOT MODIFIED", not_modified_headers(headers), b""
         body = doc.gzipped() if use_gzip else doc.body
         return "200 OK", (*headers, ("Content-Length", str(len(body)))), body
