@@ -122,6 +122,8 @@ def _import(app, data: bytes, slug: str | None, zone: str | None, language: str 
             fmt: str | None) -> tuple[str, dict[str, int]]:
     services = _services(app)
     try:
+        if slug is not None and not validate.SLUG.match(slug):
+            raise validate.InvalidInput("--blog must be 1-80 lowercase letters, digits and inner hyphens")
         if zone is not None:
             validate.timezone(zone)
         if language is not None:
@@ -129,7 +131,13 @@ def _import(app, data: bytes, slug: str | None, zone: str | None, language: str 
         existing = services.store.get_blog(slug) if slug else None
         parsed = ingest.parse(data, format=fmt, timezone=zone or (existing.timezone if existing else None) or "UTC",
                               language=language)
-        slug = slug or slugify(parsed.title)
+        if slug is None:
+            slug = slugify(parsed.title)
+            existing = services.store.get_blog(slug)
+            # A slug made from the title may be another blog's: reuse it only for the same title.
+            if existing is not None and existing.title != (parsed.title or slug):
+                raise validate.InvalidInput(f"a blog {slug!r} titled {existing.title!r} exists: "
+                                            "name the blog to import into with --blog")
         if services.store.get_blog(slug) is None:
             services.newsroom.create_blog(slug, {
                 "title": parsed.title or slug, "description": parsed.description[:4000],

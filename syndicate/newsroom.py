@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from .model import Blog, Entry, ParsedBlog
 from .sanitize import html_to_text
 from .store import Store
+from .validate import SLUG, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +32,22 @@ class Newsroom:
         if self.publisher is not None:
             self.publisher.blog_changed(slug)
 
+    def _inside(self, relative: str) -> Path | None:
+        """The path of `relative` under the audio dir, or None when it would leave it."""
+        path = (self.audio_dir / relative).resolve()
+        return path if self.audio_dir.resolve() in path.parents else None
+
     def remove_clip(self, file: str | None) -> None:
         """Delete a clip file under the audio dir (never anything outside it)."""
-        if not file:
-            return
-        path = (self.audio_dir / file).resolve()
-        if self.audio_dir.resolve() in path.parents:
+        path = self._inside(file) if file else None
+        if path is not None:
             path.unlink(missing_ok=True)
 
     # -- blogs ------------------------------------------------------------------------
 
     def create_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
+        if not SLUG.match(slug):  # the slug names folders under feeds/ and audio/
+            raise InvalidInput("slug must be 1-80 lowercase letters, digits and inner hyphens", "slug")
         blog = self.store.create_blog(slug, fields)
         self._changed(slug)
         return blog
@@ -58,7 +64,9 @@ class Newsroom:
 
     def delete_blog(self, slug: str) -> Blog:
         blog = self.store.delete_blog(slug)
-        shutil.rmtree(self.audio_dir / slug, ignore_errors=True)
+        folder = self._inside(slug)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
         if self.publisher is not None:
             self.publisher.blog_deleted(slug)
         return blog
@@ -109,9 +117,13 @@ class Newsroom:
                 if not item.source_id or item.source_id in seen or empty \
                         or len(values["text"]) > self.max_entry_chars:
                     counts["skipped"] += 1
+                    if item.source_id:
+                        seen.add(item.source_id)  # still in the source: not to be deleted
                     continue
                 seen.add(item.source_id)
                 current = existing.get(item.source_id)
+                if current is not None and current.source_id is None:
+                    del values["source_id"]  # an entry of this blog, come back through its export
                 if current is None:
                     # An export keeps its ids where they are free, so feeds and links survive a move.
                     store._insert_entry(conn, blog.id, {**values, "updated": item.updated},
@@ -124,7 +136,8 @@ class Newsroom:
             if seen:
                 oldest = min(i.published for i in parsed.entries if i.source_id in seen)
                 for source_id, entry in existing.items():
-                    if source_id not in seen and entry.published >= oldest:
+                    # Only imported entries can be withdrawn by a source; posted ones stay.
+                    if entry.source_id and source_id not in seen and entry.published >= oldest:
                         store._tombstone(conn, entry.id)
                         removed.append(entry.audio.file if entry.audio and entry.audio.file else "")
                         counts["deleted"] += 1

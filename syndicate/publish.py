@@ -65,6 +65,7 @@ class Publisher:
         self._cache: OrderedDict[tuple, tuple[int, Document | None]] = OrderedDict()
         self._cache_bytes = 0
         self._versions: dict[str | None, tuple[Any, float]] = {}
+        self._rebuilding: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     # -- reading ------------------------------------------------------------------------
@@ -91,7 +92,8 @@ class Publisher:
         if hit is not None and now - hit[1] < self.version_ttl:
             return hit[0]
         version = self.store.blog_version(slug) if slug is not None else tuple(sorted(self.store.versions().items()))
-        self._versions[slug] = (version, now)
+        if version is not None:  # unknown slugs are not remembered: anyone can ask for them
+            self._versions[slug] = (version, now)
         return version
 
     def forget(self, slug: str) -> None:
@@ -122,6 +124,8 @@ class Publisher:
                 self._cache.move_to_end(key)
                 return hit[1]
         doc = build()
+        if doc is None:  # a page that does not exist: not worth remembering (and unbounded)
+            return None
         with self._lock:
             old = self._cache.pop(key, None)
             self._cache_bytes += _size(doc) - (_size(old[1]) if old else 0)
@@ -199,6 +203,13 @@ class Publisher:
     def blog_changed(self, slug: str) -> list[str]:
         """Rebuild the blog's newest feeds, write the changed ones under feeds/, ping the hub.
         Returns the URLs of the feeds that changed."""
+        with self._lock:
+            rebuilding = self._rebuilding.setdefault(slug, threading.Lock())
+        # One rebuild of a blog at a time, so an older one never writes its files last.
+        with rebuilding:
+            return self._rebuild(slug)
+
+    def _rebuild(self, slug: str) -> list[str]:
         self.forget(slug)
         links = Links(self.static_base)
         blog = self.store.get_blog(slug)
@@ -220,7 +231,7 @@ class Publisher:
         for kind in FEED_KINDS:
             page, entries = episodes if kind == "podcast" else shared
             key = (slug, kind, links.base, 1, "newest", False)
-            doc = self._cached(key, blog.version, lambda: Document(
+            doc = self._cached(key, (blog.uuid, blog.version), lambda: Document(
                 self._format(blog, kind, entries, links, page),
                 FEED_TYPES[kind] + "; charset=utf-8", blog.changed or blog.updated))
             if write_if_changed(self.feeds_dir / slug / FEED_FILES[kind], doc.body):
@@ -235,8 +246,15 @@ class Publisher:
 
     def blog_deleted(self, slug: str) -> None:
         self.forget(slug)
+        with self._lock:
+            for key in [k for k in self._cache if k[0] == slug]:
+                self._cache_bytes -= _size(self._cache.pop(key)[1])
         for name in (*FEED_FILES.values(), "cover.png"):
             (self.feeds_dir / slug / name).unlink(missing_ok=True)
+        try:
+            (self.feeds_dir / slug).rmdir()
+        except OSError:
+            pass  # not there, or holds something we did not write
         write_if_changed(self.feeds_dir / "feeds.opml", self.site_document("opml", Links(self.static_base)).body)
 
     # -- static export ------------------------------------------------------------------

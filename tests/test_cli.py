@@ -174,3 +174,18 @@ def test_serve_answers_on_loopback(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=20)
+
+
+def test_a_bad_blog_slug_is_refused(cli, data_dir):
+    result = cli("import", "-", "--blog", "..", input=SOURCE)
+    assert result.exit_code == 1 and "--blog must be" in result.output
+    assert not (data_dir / "feeds" / "rss.xml").exists()
+
+
+def test_a_derived_slug_never_merges_another_blog(cli):
+    first = SOURCE
+    second = SOURCE.replace("Storm Ana comes ashore", "Storm Ana: comes ashore!")
+    assert cli("import", "-", input=first).exit_code == 0
+    assert "2 unchanged" in cli("import", "-", input=first).output  # same title: the same blog
+    result = cli("import", "-", input=second)
+    assert result.exit_code == 1 and "--blog" in result.output

@@ -176,3 +176,22 @@ def test_other_processes_changes_show_within_the_version_check_window(app_config
     time.sleep(0.35)
     titles = [e.title for e in feedparser.parse(reader.get("/blogs/x/rss.xml").data).entries]
     assert titles == ["Second", "First"]
+
+
+def test_a_blog_made_again_under_its_old_slug_is_not_served_stale(client, auth, blog, data_dir):
+    post_entry(client, auth, headline="Old story")
+    assert b"Old story" in client.get("/blogs/storm/rss.xml").data
+    client.delete("/api/blogs/storm", headers=auth)
+    client.post("/api/blogs", json={"slug": "storm", "title": "A new story"}, headers=auth)
+    for path in ("/blogs/storm/rss.xml", "/blogs/storm/"):
+        body = client.get(path).data
+        assert b"Old story" not in body and b"A new story" in body
+    assert b"Old story" not in (data_dir / "feeds" / "storm" / "rss.xml").read_bytes()
+
+
+def test_missing_pages_are_not_remembered(client, app, blog):
+    publisher = app.extensions["syndicate"].publisher
+    for n in range(50):
+        assert client.get(f"/blogs/nope{n}/rss.xml").status_code == 404
+        assert client.get(f"/blogs/storm/page/{1000 + n}/").status_code == 404
+    assert len(publisher._versions) <= 2 and len(publisher._cache) <= 2

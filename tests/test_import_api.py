@@ -126,3 +126,26 @@ def test_export_round_trips(client, auth, blog, tmp_path):
     again = other.post("/api/blogs/copy/import", data=json.dumps(exported.json),
                        headers={"Authorization": "Bearer t", "Content-Type": "application/json"}).json
     assert again["unchanged"] == 4
+
+
+def test_skipped_updates_still_protect_their_entries(client, auth, blog, app):
+    client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT})
+    app.extensions["syndicate"].newsroom.max_entry_chars = 20  # two updates are now too long
+    counts = client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT}).json
+    assert counts["skipped"] == 2 and counts["deleted"] == 0 and len(entries(client)) == 3
+
+
+def test_a_blogs_own_export_changes_nothing_in_it(client, auth, blog):
+    client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT})
+    client.post("/api/blogs/storm/entries", json={"headline": "Posted here"}, headers=auth)
+    export = client.get("/api/blogs/storm/export").data
+    counts = client.post("/api/blogs/storm/import", data=export,
+                         headers={**auth, "Content-Type": "application/json"}).json
+    assert counts == {"created": 0, "updated": 0, "unchanged": 4, "deleted": 0, "skipped": 0, "format": "export"}
+
+
+def test_imports_never_delete_posted_entries(client, auth, blog):
+    client.post("/api/blogs/storm/entries", json={"headline": "Posted here", "published": "2026-03-01T09:20:00Z"},
+                headers=auth)
+    client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT})
+    assert "Posted here" in [e["headline"] for e in entries(client)]

@@ -56,14 +56,17 @@ class BlogQueries:
             rows = conn.execute(sa.select(blogs).order_by(blogs.c.updated.desc(), blogs.c.slug)).all()
         return [blog_from_row(r) for r in rows]
 
-    def blog_version(self, slug: str) -> int | None:
-        """The blog's change counter: cheap enough to check on every request."""
+    def blog_version(self, slug: str) -> tuple[str, int] | None:
+        """(uuid, change counter) of a blog: what any output of it depends on. The uuid tells a
+        blog deleted and created again under the same slug (whose counter starts again) apart."""
         with self.read() as conn:
-            return conn.execute(sa.select(blogs.c.version).where(blogs.c.slug == slug)).scalar()
+            row = conn.execute(sa.select(blogs.c.uuid, blogs.c.version).where(blogs.c.slug == slug)).first()
+        return None if row is None else (row.uuid, row.version)
 
-    def versions(self) -> dict[str, int]:
+    def versions(self) -> dict[str, tuple[str, int]]:
         with self.read() as conn:
-            return dict(conn.execute(sa.select(blogs.c.slug, blogs.c.version)).all())
+            rows = conn.execute(sa.select(blogs.c.slug, blogs.c.uuid, blogs.c.version)).all()
+        return {row.slug: (row.uuid, row.version) for row in rows}
 
     def update_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
         values = {k: fields[k] for k in BLOG_FIELDS if k in fields}

@@ -135,12 +135,12 @@ class EntryQueries:
         return [entry_from_row(r, slug) for r in rows]
 
     def entries_by_source(self, conn: sa.Connection, blog_id: int) -> dict[str, Entry]:
-        """Live entries that came from an import, keyed by the source's own id."""
+        """Live entries keyed by the source's own id: an import's, or "syndicate:<id>" for
+        entries posted here (the id the export gives them)."""
         rows = conn.execute(
-            sa.select(entries).where(entries.c.blog_id == blog_id, entries.c.source_id.is_not(None),
-                                     entries.c.deleted.is_(None))
+            sa.select(entries).where(entries.c.blog_id == blog_id, entries.c.deleted.is_(None))
         ).all()
-        return {r.source_id: entry_from_row(r) for r in rows}
+        return {r.source_id or f"syndicate:{r.id}": entry_from_row(r) for r in rows}
 
     def audio_files(self, slug: str) -> set[str]:
         """Clip files that live entries of this blog point at."""
