@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from .model import Blog, Entry, ParsedBlog
 from .sanitize import html_to_text
 from .store import Store
+from .timeutil import EARLIEST, LATEST
 from .validate import SLUG, InvalidInput
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,9 @@ class Newsroom:
         blog = self.store.update_blog(slug, fields)
         if blog.version != before.version:
             if {"language", "timezone"} & {k for k in fields if getattr(before, k) != fields[k]}:
-                # The spoken time and the voice follow these: every clip must be made again.
-                self.store.request_speech(slug)
+                # The spoken time and the voice follow these: every clip is looked at again (the
+                # worker keeps those whose words and voice did not change).
+                self.store.request_speech(slug, ready=True)
             self._changed(slug)
         return blog
 
@@ -115,7 +117,8 @@ class Newsroom:
                 }
                 empty = not (item.headline or values["text"] or item.media)
                 if not item.source_id or item.source_id in seen or empty \
-                        or len(values["text"]) > self.max_entry_chars:
+                        or len(values["text"]) > self.max_entry_chars \
+                        or not EARLIEST <= item.published.year <= LATEST:
                     counts["skipped"] += 1
                     if item.source_id:
                         seen.add(item.source_id)  # still in the source: not to be deleted

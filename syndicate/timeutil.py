@@ -14,10 +14,17 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+EARLIEST, LATEST = 1900, 2200  # years a live blog's times may have
+
+
 def ensure_utc(value: datetime, assume: str = "UTC") -> datetime:
-    """Return `value` in UTC; a naive value is taken to be in the zone `assume`."""
+    """Return `value` in UTC; a naive value is taken to be in the zone `assume`.
+    ValueError when it falls outside the years EARLIEST to LATEST (which every time zone can
+    show without overflowing)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone(assume))
+    if not EARLIEST <= value.year <= LATEST:
+        raise ValueError(f"{value.isoformat()} is outside the years {EARLIEST} to {LATEST}")
     return value.astimezone(UTC)
 
 
@@ -40,9 +47,9 @@ def parse_datetime(text: str, assume: str = "UTC") -> datetime:
 
 def to_rfc3339(value: datetime) -> str:
     """Format as RFC 3339 in UTC with a Z suffix; microseconds only when present."""
-    value = ensure_utc(value)
-    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if value.microsecond else "%Y-%m-%dT%H:%M:%SZ"
-    return value.strftime(fmt)
+    value = value.astimezone(UTC)
+    fmt = "-%m-%dT%H:%M:%S.%fZ" if value.microsecond else "-%m-%dT%H:%M:%SZ"
+    return f"{value.year:04d}" + value.strftime(fmt)  # %Y does not pad years before 1000
 
 
 def zone(name: str) -> ZoneInfo:

@@ -156,6 +156,12 @@ def entry_fields(body: Any, *, creating: bool, max_chars: int) -> dict[str, Any]
     for name in ("key_event", "pinned"):
         if name in body:
             out[name] = _bool(body, name)
-    if creating and not (out.get("headline") or out.get("text") or out.get("media")):
-        raise InvalidInput("an entry needs a headline, text or media", "text")
+    if creating:
+        require_content(out.get("headline"), out.get("text"), out.get("media"))
     return out
+
+
+def require_content(headline: str | None, text: str | None, media: Any) -> None:
+    """An entry must say something: a headline, text or media (a PATCH may not empty one)."""
+    if not (headline or text or media):
+        raise InvalidInput("an entry needs a headline, text or media", "text")

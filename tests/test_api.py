@@ -217,3 +217,20 @@ def test_token_compare_is_exact(client, blog):
     response = client.post("/api/blogs", json={"slug": "x", "title": "x"},
                            headers={"Authorization": f"Bearer {TOKEN}x"})
     assert response.status_code == 403
+
+
+def test_odd_numbers_and_times_are_400_not_500(client, auth, blog):
+    for query in ("page=99999999999999999999", "page=%C2%B2", "per_page=%C2%B2"):
+        assert client.get(f"/api/blogs/storm/entries?{query}").status_code == 400, query
+    for published in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"):
+        response = client.post("/api/blogs/storm/entries", json={"text": "x", "published": published}, headers=auth)
+        assert response.status_code == 400 and response.json["field"] == "published"
+    assert client.get("/api/blogs/storm/entries").json["total"] == 0
+
+
+def test_a_patch_cannot_empty_an_entry(client, auth, blog):
+    entry = post_entry(client, auth, headline="Keep me", text="")
+    url = f"/api/blogs/storm/entries/{entry['id']}"
+    response = client.patch(url, json={"headline": ""}, headers=auth)
+    assert response.status_code == 400 and response.json["field"] == "text"
+    assert client.get(url).json["headline"] == "Keep me"

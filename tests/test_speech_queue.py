@@ -176,3 +176,15 @@ def test_a_current_clip_on_disk_is_not_spoken_again(client, app, auth, blog, dat
     assert worker_for(app).drain() == 1
     again = client.get(f"/api/blogs/storm/entries/{entry['id']}").json["audio"]
     assert again["url"] == entry["audio"]["url"] and clip.stat().st_mtime_ns == stamp
+
+
+def test_a_new_language_or_time_zone_is_spoken_again(client, app, auth, blog):
+    entry = spoken(client, app, auth, text="Ferries are cancelled.", published="2026-03-01T08:30:00Z")
+    assert entry["audio"]["transcript"]
+    before = client.get(entry["audio"]["transcript"].removeprefix("http://news.test")).text
+    client.patch("/api/blogs/storm", json={"timezone": "Asia/Tokyo"}, headers=auth)
+    assert worker_for(app).drain() == 1
+    after = client.get(f"/api/blogs/storm/entries/{entry['id']}").json["audio"]
+    text = client.get(after["transcript"].removeprefix("http://news.test")).text
+    assert after["status"] == "ready" and after["url"] != entry["audio"]["url"]
+    assert "eight thirty" in before.lower() and "five thirty" in text.lower()

@@ -34,11 +34,12 @@ def _created(body: dict, location: str) -> Response:
     return response
 
 
-def _int_arg(name: str, default: int, *, low: int = 1, high: int | None = None) -> int:
+def _int_arg(name: str, default: int, *, low: int = 1, high: int = 1_000_000) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+    # isascii: "²".isdigit() is true, but int() refuses it
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or not low <= int(raw) <= high:
         bounds = f"from {low}" + (f" to {high}" if high is not None else "")
         raise ApiError(400, "invalid", f"{name} must be a whole number {bounds}", name)
     return int(raw)
@@ -127,9 +128,11 @@ def get_entry(slug: str, entry_id: str):
 @bp.patch("/blogs/<slug>/entries/<entry_id>")
 @writer
 def update_entry(slug: str, entry_id: str):
-    _entry_or_404(slug, entry_id)
+    current = _entry_or_404(slug, entry_id)
     fields = validate.entry_fields(_json_body(), creating=False,
                                    max_chars=current_app.config["MAX_ENTRY_CHARS"])
+    validate.require_content(fields.get("headline", current.headline), fields.get("text", current.text),
+                             fields.get("media", current.media))
     entry = services().newsroom.update_entry(slug, entry_id, fields)
     return jsonify(entry_json(entry, links()))
 

@@ -19,7 +19,7 @@ Headers = tuple[tuple[str, str], ...]
 @lru_cache(maxsize=256)
 def accepts_gzip(accept_encoding: str | None) -> bool:
     """Whether an Accept-Encoding header value allows gzip (q=0 refuses it)."""
-    return "gzip" in parse_accept_header(accept_encoding)
+    return parse_accept_header(accept_encoding).quality("gzip") > 0
 
 
 def document_headers(doc: Document, use_gzip: bool, max_age: int, extra: Headers = ()) -> Headers:
