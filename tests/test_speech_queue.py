@@ -188,3 +188,17 @@ def test_a_new_language_or_time_zone_is_spoken_again(client, app, auth, blog):
     text = client.get(after["transcript"].removeprefix("http://news.test")).text
     assert after["status"] == "ready" and after["url"] != entry["audio"]["url"]
     assert "eight thirty" in before.lower() and "five thirty" in text.lower()
+
+
+def test_a_clip_finished_after_its_entry_was_deleted_is_removed(client, app, auth, blog, data_dir):
+    import threading
+
+    long_text = "The council has published the list of roads that will stay closed overnight. " * 25
+    entry = post_entry(client, auth, text=long_text)
+    worker = worker_for(app)
+    speaking = threading.Thread(target=worker.run_once)
+    speaking.start()
+    time.sleep(0.3)  # the worker has taken the job and is speaking
+    assert client.delete(f"/api/blogs/storm/entries/{entry['id']}", headers=auth).status_code == 204
+    speaking.join(60)
+    assert not list((data_dir / "audio").glob("storm/*.mp3"))

@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 300.0
 
 
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not empty, or already gone
+
+
 class SpeechWorker:
     """Makes clips for queued entries, one at a time."""
 
@@ -66,9 +73,13 @@ class SpeechWorker:
             write_atomic(self.audio_dir / clip.name, clip.mp3)
             audio = Audio("ready", clip.name, len(clip.mp3), clip.duration, clip.voice, clip.transcript,
                           cues=tuple(clip.cues))
-        replaced = self.store.finish_job(job, audio)
-        if replaced:
-            (self.audio_dir / replaced).unlink(missing_ok=True)
+        kept, replaced = self.store.finish_job(job, audio)
+        for unused in (replaced, None if kept else audio.file):  # never leave a clip nobody uses
+            if unused:
+                (self.audio_dir / unused).unlink(missing_ok=True)
+        if not kept:
+            _remove_if_empty(self.audio_dir / blog.slug)
+            return
         log.info("speech: %s/%s ready (%s, %.1f s)", blog.slug, entry.id, audio.voice, audio.duration or 0)
         if self.publisher is not None:
             self.publisher.blog_changed(blog.slug)

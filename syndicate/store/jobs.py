@@ -78,15 +78,16 @@ class JobQueries:
                 attempts=jobs.c.attempts + 1))
             return Job(row.id, row.entry_id, row.attempts + 1, row.generation, row.last_error)
 
-    def finish_job(self, job: Job, audio: Audio) -> str | None:
-        """Record the clip on the entry; returns the clip file it replaced (to be removed), if any."""
+    def finish_job(self, job: Job, audio: Audio) -> tuple[bool, str | None]:
+        """Record the clip on the entry. Returns whether it was kept (False: the entry is gone,
+        so the clip is the caller's to remove) and the clip file it replaced, if any."""
         with self.write() as conn:
             row = conn.execute(sa.select(entries.c.blog_id, entries.c.audio_file, entries.c.deleted)
                                .where(entries.c.id == job.entry_id)).first()
             current = conn.execute(sa.select(jobs.c.generation).where(jobs.c.id == job.id)).scalar()
             if row is None or row.deleted is not None:
                 self._dequeue(conn, job.entry_id)
-                return None
+                return False, None
             stale = current is not None and current != job.generation
             values: dict[str, Any] = dict(
                 audio_file=audio.file, audio_bytes=audio.bytes, audio_duration=audio.duration,
@@ -99,7 +100,7 @@ class JobQueries:
                 conn.execute(jobs.update().where(jobs.c.id == job.id).values(locked_by=None, locked_until=None))
             conn.execute(entries.update().where(entries.c.id == job.entry_id).values(**values))
             self._touch(conn, row.blog_id, content=False)
-            return row.audio_file if row.audio_file != audio.file else None
+            return True, (row.audio_file if row.audio_file != audio.file else None)
 
     def drop_job(self, job: Job) -> None:
         """Forget a job whose entry is gone."""
