@@ -50,6 +50,10 @@ def test_clip_is_made_served_and_published(client, app, auth, blog, data_dir):
     assert same.status_code == 206 and same.data == response.data[10:20]
     other = client.get(path, buffered=True, headers={"Range": "bytes=10-19", "If-Range": '"older"'})
     assert other.status_code == 200 and other.data == response.data
+    weak = client.get(path, buffered=True, headers={"Range": "bytes=10-19", "If-Range": f"W/{etag}"})
+    assert weak.status_code == 200 and weak.data == response.data  # If-Range needs a strong match
+    assert client.get(path, buffered=True, headers={"Range": "items=0-1"}).status_code == 200
+    assert client.get(path, buffered=True, headers={"Range": "bytes=-0"}).status_code == 416
     several = client.get(path, buffered=True, headers={"Range": "bytes=0-1,5-9"})
     assert several.status_code == 200 and several.data == response.data
     flask_only = client.application.wsgi_app.next  # the Flask route gives the same answers

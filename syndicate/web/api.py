@@ -13,8 +13,7 @@ from .errors import ApiError
 from .openapi import spec
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-IMPORT_TYPES = ("text/plain", "text/html", "application/json", "application/ld+json",
-                "application/xhtml+xml", "text/markdown")
+IMPORT_TYPES = ("text/plain", "text/html", "application/json", "application/ld+json")
 
 
 def _json_body() -> Any:

@@ -17,6 +17,7 @@ from werkzeug.http import http_date, parse_etags, parse_range_header, quote_etag
 
 CLIP_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?/[0-9a-f]{32}-[0-9a-f]{12}\.mp3$")
 YEAR = 365 * 24 * 3600
+_EMPTY_SUFFIX = re.compile(r"^\s*bytes\s*=\s*-0+\s*$")
 Answer = tuple[str, list[tuple[str, str]], Iterable[bytes]]
 
 
@@ -70,13 +71,18 @@ def _span(environ: dict, etag: str, size: int) -> tuple[int, int] | str | None:
     if "HTTP_RANGE" not in environ:
         return None
     if_range = environ.get("HTTP_IF_RANGE")
-    if if_range is not None and unquote_etag(if_range)[0] != etag:
-        return None  # the client's copy is another version: send all of this one
-    ranges = parse_range_header(environ["HTTP_RANGE"])
-    if ranges is None or len(ranges.ranges) != 1:
-        return None  # malformed or several ranges: the whole clip is a valid answer
+    if if_range is not None:
+        given, weak = unquote_etag(if_range)
+        if weak or given != etag:  # If-Range needs a strong match (RFC 9110, 13.1.5)
+            return None  # the client's copy is another version: send all of this one
+    header = environ["HTTP_RANGE"]
+    if _EMPTY_SUFFIX.match(header):  # werkzeug reads "bytes=-0" as the whole: it is no bytes
+        return "unsatisfiable"
+    ranges = parse_range_header(header)
+    if ranges is None or ranges.units != "bytes" or len(ranges.ranges) != 1:
+        return None  # malformed, another unit, or several ranges: the whole clip is a valid answer
     span = ranges.range_for_length(size)
-    return "unsatisfiable" if span is None else span
+    return "unsatisfiable" if span is None or span[0] >= span[1] else span
 
 
 def _whole(fd: int, environ: dict) -> Iterable[bytes]:

@@ -52,8 +52,11 @@ COUNTS = {"type": "object", "properties": {
 
 def spec(server: str) -> dict[str, Any]:
     """The whole document, with `server` as the API's base URL."""
-    blog_input = {**BLOG, "required": ["slug", "title"], "additionalProperties": False}
-    blog_patch = {**BLOG, "additionalProperties": False}
+    writable = {k: v for k, v in BLOG["properties"].items() if k not in ("created", "updated")}
+    blog_input = {"type": "object", "properties": writable, "required": ["slug", "title"],
+                  "additionalProperties": False}
+    blog_patch = {"type": "object", "properties": {k: v for k, v in writable.items() if k != "slug"},
+                  "additionalProperties": False}
     return {
         "openapi": "3.1.0",
         "info": {"title": "syndicate API", "version": "1",
