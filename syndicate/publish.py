@@ -65,6 +65,7 @@ class Publisher:
         self._cache: OrderedDict[tuple, tuple[int, Document | None]] = OrderedDict()
         self._cache_bytes = 0
         self._versions: dict[str | None, tuple[Any, float]] = {}
+        self._forgotten = 0  # how many times a version was forgotten: see _version
         self._rebuilding: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -91,13 +92,17 @@ class Publisher:
         hit = self._versions.get(slug)
         if hit is not None and now - hit[1] < self.version_ttl:
             return hit[0]
+        forgotten = self._forgotten
         version = self.store.blog_version(slug) if slug is not None else tuple(sorted(self.store.versions().items()))
-        if version is not None:  # unknown slugs are not remembered: anyone can ask for them
+        # Unknown slugs are not remembered (anyone can ask for them), nor a version read while
+        # this process was changing a blog: it may be older than the change.
+        if version is not None and forgotten == self._forgotten:
             self._versions[slug] = (version, now)
         return version
 
     def forget(self, slug: str) -> None:
         """Drop what is known of a blog's version (and of the list of all blogs)."""
+        self._forgotten += 1
         self._versions.pop(slug, None)
         self._versions.pop(None, None)
 
