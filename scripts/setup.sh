@@ -30,11 +30,14 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
   fi
 fi
 
-python3 -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+pip_flags=(-q --disable-pip-version-check)
+# Debian's own python3 refuses pip installs (PEP 668) unless told; other Pythons never ask.
+stdlib=$(python3 -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
+[ -f "$stdlib/EXTERNALLY-MANAGED" ] && pip_flags+=(--break-system-packages)
 if [ "$want_tests" = 1 ]; then
-  python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+  python3 -m pip install "${pip_flags[@]}" -e '.[test]'
   npm ci --silent --no-audit --no-fund
 else
-  python3 -m pip install -q --disable-pip-version-check -e .
+  python3 -m pip install "${pip_flags[@]}" -e .
 fi
 echo "setup: done"
