@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 FEED_FILES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json", "podcast": "podcast.xml"}
+KIND_BY_FILE = {name: kind for kind, name in FEED_FILES.items()}
 FEED_TYPES = {
     "rss": "application/rss+xml",
     "atom": "application/atom+xml",

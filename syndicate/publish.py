@@ -37,6 +37,16 @@ def _size(doc: Document | None) -> int:
     return 0 if doc is None else 2 * len(doc.body)  # the body, and room for its gzip copy
 
 
+def _key(slug: str, kind: str, links: Links, page: int = 1, order: str = "newest",
+         key_only: bool = False) -> tuple:
+    """The cache key of a blog's document."""
+    return (slug, kind, links.base, page, order, key_only)
+
+
+def _feed_document(blog: Blog, kind: str, body: bytes) -> Document:
+    return Document(body, FEED_TYPES[kind] + "; charset=utf-8", blog.changed or blog.updated)
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write atomically; returns False (and leaves the file alone) when it already holds `data`."""
     try:
@@ -80,7 +90,7 @@ class Publisher:
         version = self._version(slug)
         if version is None:
             return None
-        key = (slug, kind, links.base, page, order, key_only)
+        key = _key(slug, kind, links, page, order, key_only)
         return self._cached(key, version, lambda: self._build(slug, kind, links, page, order, key_only))
 
     def _version(self, slug: str | None) -> Any:
@@ -151,7 +161,7 @@ class Publisher:
         modified = blog.changed or blog.updated
         if kind in FEED_KINDS:
             body = self._build_feed(blog, kind, links, number)
-            return None if body is None else Document(body, FEED_TYPES[kind] + "; charset=utf-8", modified)
+            return None if body is None else _feed_document(blog, kind, body)
         if kind == "html":
             total = self.store.count_entries(slug, key_only=key_only)
             page = Page(number, self.page_entries, total)
@@ -235,10 +245,8 @@ class Publisher:
         changed = []
         for kind in FEED_KINDS:
             page, entries = episodes if kind == "podcast" else shared
-            key = (slug, kind, links.base, 1, "newest", False)
-            doc = self._cached(key, (blog.uuid, blog.version), lambda: Document(
-                self._format(blog, kind, entries, links, page),
-                FEED_TYPES[kind] + "; charset=utf-8", blog.changed or blog.updated))
+            doc = self._cached(_key(slug, kind, links), (blog.uuid, blog.version), lambda: _feed_document(
+                blog, kind, self._format(blog, kind, entries, links, page)))
             if write_if_changed(self.feeds_dir / slug / FEED_FILES[kind], doc.body):
                 changed.append(links.feed(slug, kind))
         cover = self._cover(slug)

@@ -174,7 +174,7 @@ def test_a_current_clip_on_disk_is_not_spoken_again(client, app, auth, blog, dat
     clip = data_dir / entry["audio"]["url"].removeprefix("http://news.test/")
     stamp = clip.stat().st_mtime_ns
     store = app.extensions["syndicate"].store
-    store.request_speech("storm", failed=True)  # nothing is missing: no job
+    store.request_speech("storm")  # nothing is missing: no job
     with store.write() as conn:  # force a job for it, as a restart mid-way might leave
         store._enqueue(conn, entry["id"])
     assert worker_for(app).drain() == 1

@@ -43,15 +43,13 @@ class JobQueries:
     def _dequeue(self, conn: sa.Connection, entry_id: str) -> None:
         conn.execute(jobs.delete().where(jobs.c.entry_id == entry_id))
 
-    def request_speech(self, slug: str | None = None, *, failed: bool = True, ready: bool = False) -> int:
+    def request_speech(self, slug: str | None = None, *, ready: bool = False) -> int:
         """Queue every live entry without a ready clip (of one blog, or all; with `ready`, those
         with one too, e.g. when the blog's language changed); returns how many."""
         with self.write() as conn:
             query = sa.select(entries.c.id).where(entries.c.deleted.is_(None))
             if not ready:
                 query = query.where(sa.or_(entries.c.audio_status.is_(None), entries.c.audio_status != "ready"))
-            if not failed:
-                query = query.where(sa.or_(entries.c.audio_status.is_(None), entries.c.audio_status != "failed"))
             if slug is not None:
                 query = query.where(entries.c.blog_id == self._blog(conn, slug).id)
             ids = conn.execute(query).scalars().all()

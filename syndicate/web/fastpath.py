@@ -18,18 +18,15 @@ from typing import Any, Callable, Iterable
 from werkzeug.http import parse_etags
 from werkzeug.wsgi import get_host
 
-from .. import views
-from ..links import FEED_FILES, Links
+from ..links import KIND_BY_FILE, Links
 from .clips import clip_answer
-from .serving import accepts_gzip, document_headers, not_modified_headers
+from .serving import (
+    PAGE_HEADERS, TEXT_HEADERS, accepts_gzip, document_headers, feed_headers, not_modified_headers,
+)
 
-KIND_BY_FILE = {name: kind for kind, name in FEED_FILES.items()}
 _BLOG_PATH = re.compile(
     r"^/blogs/(?P<slug>[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?)"
     r"(?:(?P<txt>\.txt)|/(?:page/(?P<page>[1-9][0-9]{0,5})/)?(?P<file>rss\.xml|atom\.xml|feed\.json|podcast\.xml)?)$")
-PAGE_HEADERS = (("Content-Security-Policy", views.CSP), ("X-Content-Type-Options", "nosniff"),
-                ("Referrer-Policy", "no-referrer"))
-TEXT_HEADERS = (("X-Content-Type-Options", "nosniff"),)
 
 
 class FastPath:
@@ -84,9 +81,7 @@ class FastPath:
             elif match["file"]:
                 kind = KIND_BY_FILE[match["file"]]
                 doc = self.publisher.document(slug, kind, links, page=page)
-                if self.hub:
-                    extra = (("Link", f'<{self.hub}>; rel="hub"'),
-                             ("Link", f'<{links.feed(slug, kind, page)}>; rel="self"'))
+                extra = feed_headers(self.hub, links.feed(slug, kind, page))
             else:
                 doc, extra = self.publisher.document(slug, "html", links, page=page), PAGE_HEADERS
         if doc is None:

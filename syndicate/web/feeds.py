@@ -3,23 +3,18 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
-from ..links import FEED_FILES
+from ..links import FEED_FILES, KIND_BY_FILE
 from .context import links, services
-from .serving import send_document
+from .serving import feed_headers, send_document
 
 bp = Blueprint("feeds", __name__)
-KIND_BY_FILE = {name: kind for kind, name in FEED_FILES.items()}
 
 
 def _feed(slug: str, name: str, page: int):
     kind = KIND_BY_FILE[name]
     urls = links()
     doc = services().publisher.document(slug, kind, urls, page=page)
-    headers = []
-    hub = current_app.config["WEBSUB_HUB"]
-    if hub:
-        headers = [(hub, "hub"), (urls.feed(slug, kind, page), "self")]
-    return send_document(doc, max_age=60, links=headers)
+    return send_document(doc, extra=feed_headers(current_app.config["WEBSUB_HUB"], urls.feed(slug, kind, page)))
 
 
 def _register(name: str) -> None:

@@ -3,21 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
-from .. import views
 from .context import links, services
-from .serving import send_document
+from .serving import PAGE_HEADERS, TEXT_HEADERS, send_document
 
 bp = Blueprint("pages", __name__)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": views.CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 @bp.get("/")
 def index():
-    return send_document(services().publisher.site_document("index", links()), headers=SECURITY_HEADERS)
+    return send_document(services().publisher.site_document("index", links()), extra=PAGE_HEADERS)
 
 
 def _view_options() -> tuple[str, bool]:
@@ -33,10 +27,9 @@ def _view_options() -> tuple[str, bool]:
 def blog(slug: str, page: int = 1):
     order, key_only = _view_options()
     doc = services().publisher.document(slug, "html", links(), page=page, order=order, key_only=key_only)
-    return send_document(doc, headers=SECURITY_HEADERS)
+    return send_document(doc, extra=PAGE_HEADERS)
 
 
 @bp.get("/blogs/<slug>.txt")
 def blog_text(slug: str):
-    return send_document(services().publisher.document(slug, "txt", links()),
-                         headers={"X-Content-Type-Options": "nosniff"})
+    return send_document(services().publisher.document(slug, "txt", links()), extra=TEXT_HEADERS)

@@ -11,9 +11,19 @@ from functools import lru_cache
 from flask import Response, abort, request
 from werkzeug.http import http_date, parse_accept_header, quote_etag, remove_entity_headers
 
+from .. import views
 from ..documents import Document
 
 Headers = tuple[tuple[str, str], ...]
+# Sent with the reading pages (no scripts at all: see views.CSP) and with the text version.
+PAGE_HEADERS: Headers = (("Content-Security-Policy", views.CSP), ("X-Content-Type-Options", "nosniff"),
+                         ("Referrer-Policy", "no-referrer"))
+TEXT_HEADERS: Headers = (("X-Content-Type-Options", "nosniff"),)
+
+
+def feed_headers(hub: str | None, self_url: str) -> Headers:
+    """WebSub discovery Link headers (rel="hub" and rel="self") for a feed, when a hub is configured."""
+    return (("Link", f"<{hub}>; rel=\"hub\""), ("Link", f"<{self_url}>; rel=\"self\"")) if hub else ()
 
 
 @lru_cache(maxsize=256)
@@ -47,17 +57,12 @@ def not_modified_headers(headers: Headers) -> Headers:
     return tuple(kept)
 
 
-def extra_headers(headers: dict[str, str] | None, links: list[tuple[str, str]] = ()) -> Headers:
-    return (*(headers or {}).items(), *(("Link", f'<{url}>; rel="{rel}"') for url, rel in links))
-
-
-def send_document(doc: Document | None, *, max_age: int = 60, headers: dict[str, str] | None = None,
-                  links: list[tuple[str, str]] = ()) -> Response:
+def send_document(doc: Document | None, *, max_age: int = 60, extra: Headers = ()) -> Response:
     """Answer with `doc` (404 when None), honouring If-None-Match / If-Modified-Since and
     Accept-Encoding. The body is never rebuilt here: it was built when the blog changed."""
     if doc is None:
         abort(404)
     use_gzip = doc.compressible and accepts_gzip(request.headers.get("Accept-Encoding"))
     body = doc.gzipped() if use_gzip else doc.body
-    response = Response(body, headers=list(document_headers(doc, use_gzip, max_age, extra_headers(headers, links))))
+    response = Response(body, headers=list(document_headers(doc, use_gzip, max_age, extra)))
     return response.make_conditional(request)
