@@ -2,40 +2,48 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
 
-from . import config as settings
+from . import config as settings_module
+from .links import Links
 from .newsroom import Newsroom
 from .publish import Publisher
 from .store import Store
+from .tree import Tree
 from .web import init_app
-from .web.fastpath import FastPath
 from .web.context import Services
+from .web.files import TreeFiles
+
+
+def make_publisher(store: Store, settings: Any, tree: Tree | None = None) -> Publisher:
+    """The publisher of `settings`' tree (or of `tree`, e.g. a static export's)."""
+    return Publisher(store, tree or Tree(settings.tree, settings.publish_state), Links(settings.public_url),
+                     feed_items=settings.feed_items, page_entries=settings.page_entries, hub=settings.websub_hub)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the declared settings (see `syndicate.config`), overridden by `config`.
 
-    Creates the data dir's feeds/ and audio/ folders and brings the database schema up to date.
-    Background speech workers are not started here: `syndicate serve` and `demo` start them.
+    Brings the database schema up to date, then the published tree (`<DATA_DIR>/public/`) up
+    to date with the database. Background speech workers and the publisher's watch for other
+    processes' changes are not started here: `syndicate serve` and `demo` start them.
     """
-    values = settings.load(config)
+    values = settings_module.load(config)
+    settings = settings_module.settings(values)
     app = Flask(__name__)
     app.config.update(values)
     app.config["MAX_CONTENT_LENGTH"] = values["MAX_REQUEST_BYTES"]
     app.json.sort_keys = False
-    data_dir = Path(values["DATA_DIR"])
-    for name in ("feeds", "audio"):
-        (data_dir / name).mkdir(parents=True, exist_ok=True)
+    settings.audio_dir.mkdir(parents=True, exist_ok=True)
     store = Store(values["DATABASE_URL"])
     store.migrate()
-    publisher = Publisher(store, values, static_base=values.get("STATIC_BASE", ""))
-    newsroom = Newsroom(store, data_dir / "audio", publisher, max_entry_chars=values["MAX_ENTRY_CHARS"])
-    app.extensions["syndicate"] = Services(store, publisher, newsroom, values)
+    publisher = make_publisher(store, settings)
+    newsroom = Newsroom(store, settings.audio_dir, publisher, max_entry_chars=values["MAX_ENTRY_CHARS"])
+    app.extensions["syndicate"] = Services(store, publisher, newsroom, values, settings)
     init_app(app)
-    app.wsgi_app = FastPath(app.wsgi_app, publisher, values)
+    app.wsgi_app = TreeFiles(app.wsgi_app, settings.tree, base=settings.public_url, hub=settings.websub_hub)
     logging.getLogger("syndicate").setLevel(logging.INFO)
+    publisher.publish_changed()
     return app

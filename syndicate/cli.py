@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import secrets
 import sys
+import threading
 import urllib.error
 import urllib.request
 import unicodedata
@@ -18,7 +19,7 @@ import click
 from . import ingest, validate
 from .app import create_app
 from .config import ConfigError, speech_workers
-from .links import FEED_FILES, Links
+from .links import FEED_FILES
 from .store import StoreError
 from .workers import start_processes
 
@@ -80,6 +81,8 @@ def _serve(app, host: str, port: int, workers: int | None) -> None:
     count = speech_workers(config) if workers is None else workers
     if count:
         start_processes(dict(config), count)
+    # Speech workers and the CLI change blogs in other processes: publish what they change.
+    _services(app).publisher.watch(threading.Event(), interval=config["PUBLISH_INTERVAL"])
     click.echo(f"syndicate: serving on http://{host}:{port}/ with {count} speech worker(s); Ctrl+C stops")
     waitress.serve(app, host=host, port=port, threads=8, ident="syndicate", _quiet=True)
 
@@ -90,7 +93,7 @@ def _serve(app, host: str, port: int, workers: int | None) -> None:
 @click.option("--workers", type=int, default=None, help="Speech worker processes (default: SYNDICATE_SPEECH_WORKERS).")
 def serve(host: str, port: int, workers: int | None) -> None:
     """Run the service on a production WSGI server (waitress)."""
-    app = _app(STATIC_BASE=f"http://{host}:{port}")
+    app = _app(LISTEN_URL=f"http://{host}:{port}")
     if not app.config["API_TOKEN"]:
         click.echo("syndicate: SYNDICATE_API_TOKEN is not set: the API is read-only", err=True)
     _serve(app, host, port, workers)
@@ -104,12 +107,12 @@ def demo(host: str, port: int, workers: int | None) -> None:
     """Load the bundled sample blog and serve it, printing its URLs and an API token."""
     from .samples import DEMO_FILE, DEMO_LANGUAGE, DEMO_SLUG, DEMO_TIMEZONE
 
-    app = _app(STATIC_BASE=f"http://{host}:{port}")
+    app = _app(LISTEN_URL=f"http://{host}:{port}")
     token = app.config["API_TOKEN"] or secrets.token_urlsafe(24)
     app.config["API_TOKEN"] = token
     _import(app, DEMO_FILE.read_bytes(), DEMO_SLUG, DEMO_TIMEZONE, DEMO_LANGUAGE, None)
-    base = app.config["BASE_URL"] or f"http://{host}:{port}"
-    links = Links(base)
+    links = _services(app).publisher.links
+    base = links.base
     click.echo(f"Text view:     {links.blog_page(DEMO_SLUG)}")
     for kind in FEED_FILES:
         click.echo(f"{kind.upper() + ' feed:':<15}{links.feed(DEMO_SLUG, kind)}")
@@ -180,8 +183,10 @@ def build(out: str, base_url: str | None) -> None:
 
     app = _app()
     services = _services(app)
-    base = base_url or app.config["BASE_URL"] or "http://127.0.0.1:8000"
-    count = export_site(services.store, services.publisher, Path(app.config["DATA_DIR"]) / "audio", Path(out), base)
+    base = base_url or services.settings.public_url
+    if not URL.match(base):
+        _fail(f"--base-url must be an http(s) URL, not {base!r}")
+    count = export_site(services.store, services.settings, Path(out), base)
     click.echo(f"wrote {count} file(s) to {out}/ for {base}")
 
 
@@ -195,7 +200,8 @@ def worker(processes: int | None, once: bool) -> None:
     if once:
         from .speech.worker import SpeechWorker  # the audio stack: only for this command
 
-        done = SpeechWorker(services.store, app.config, services.publisher).drain()
+        done = SpeechWorker(services.store, app.config).drain()
+        services.publisher.publish_changed()
         click.echo(f"made {done} clip(s)")
         return
     count = processes or speech_workers(app.config) or 1
@@ -220,10 +226,11 @@ def synth(slug: str | None) -> None:
         total = services.store.request_speech(slug)
     except StoreError as exc:
         _fail(str(exc).removeprefix("store: "))
-    worker = SpeechWorker(services.store, app.config, services.publisher)
+    worker = SpeechWorker(services.store, app.config)
     with click.progressbar(length=total, label="Speaking", file=sys.stderr) as bar:
         while worker.run_once():
             bar.update(1)
+    services.publisher.publish_changed()
     failed = [e for b in services.store.list_blogs() if slug in (None, b.slug)
               for e in services.store.list_entries(b.slug) if e.audio and e.audio.status == "failed"]
     click.echo(f"{total} clip(s) requested, {len(failed)} failed")

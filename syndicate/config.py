@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 PREFIX = "SYNDICATE_"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 class ConfigError(ValueError):
@@ -40,9 +41,11 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DATA_DIR", "", str, "Folder for the SQLite file, feeds/ and audio/ (default: the current directory)."),
+    Setting("DATA_DIR", "", str, "Folder for the SQLite file and the published tree public/ (default: the "
+            "current directory)."),
     Setting("DATABASE_URL", "", str, "SQLAlchemy URL (default: SQLite file syndicate.db in the data dir)."),
-    Setting("BASE_URL", "", str, "Public URL of the service, used in feeds and links (default: the request's host)."),
+    Setting("BASE_URL", "", str, "Public URL of the service, written into every published link (default: the "
+            f"address `serve` or `demo` listens on; {DEFAULT_BASE_URL} for other commands). Never taken from a request."),
     Setting("API_TOKEN", "", str, "Bearer token required for writes (the demo generates one)."),
     Setting("MAX_REQUEST_BYTES", 1_000_000, int, "Largest request body accepted (413 above it)."),
     Setting("MAX_ENTRY_CHARS", 20_000, int, "Longest entry body accepted, in characters (413 above it)."),
@@ -57,8 +60,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOUDNESS_LUFS", -19.0, float, "Integrated loudness target of every clip."),
     Setting("TRUE_PEAK_DBTP", -1.5, float, "Ceiling for the clip's peaks."),
     Setting("MP3_BITRATE", 96, int, "MP3 bit rate in kbps (CBR)."),
-    Setting("VERSION_CHECK_SECONDS", 1.0, float, "How long a web process trusts its cached blog versions: "
-            "changes made by other processes (speech workers, other servers) show within this time."),
+    Setting("PUBLISH_INTERVAL", 0.5, float, "How often `serve` and `demo` look for blogs changed by other processes "
+            "(speech workers, the CLI) and publish them, in seconds."),
     Setting("IMPORT_TIMEOUT", 10.0, float, "Seconds allowed to fetch an import source given as a URL."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -100,6 +103,36 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
         if values[name] < 1:
             raise ConfigError(f"config: {PREFIX}{name} must be at least 1")
     return values
+
+
+def _field_type(setting: Setting) -> type:
+    return bool if setting.kind is _bool else setting.kind  # type: ignore[return-value]
+
+
+# The settings as one typed, frozen value: `Settings.feed_items`, `Settings.tree`, ...
+Settings = make_dataclass(
+    "Settings",
+    [(s.name.lower(), _field_type(s)) for s in SETTINGS] + [("listen_url", str, field(default=""))],
+    frozen=True,
+    namespace={
+        "__doc__": "Every setting, typed and frozen (see SETTINGS), and the paths and URL they imply.",
+        "public_url": property(lambda self: (self.base_url or self.listen_url or DEFAULT_BASE_URL).rstrip("/"),
+                               doc="Where links in published files point: BASE_URL, else the address "
+                                   "`serve`/`demo` listen on, else http://127.0.0.1:8000."),
+        "tree": property(lambda self: Path(self.data_dir) / "public",
+                         doc="The published tree: every file a reader fetches, laid out as its URL."),
+        "audio_dir": property(lambda self: Path(self.data_dir) / "public" / "audio",
+                              doc="The clips, under the tree's audio/ folder."),
+        "publish_state": property(lambda self: Path(self.data_dir) / "publisher",
+                                  doc="The publisher's manifests and locks (beside the tree, never served)."),
+    },
+)
+
+
+def settings(values: Mapping[str, Any]) -> Any:
+    """The `Settings` of values resolved by `load` (the Flask config holds the same values)."""
+    return Settings(**{s.name.lower(): values[s.name] for s in SETTINGS},
+                    listen_url=str(values.get("LISTEN_URL") or ""))
 
 
 def speech_workers(values: Mapping[str, Any]) -> int:

@@ -1,7 +1,8 @@
 """Every public URL the service publishes, built from one base URL.
 
-The paths here are also the file layout of the static export (`syndicate build`), so paged
-documents use path segments (`page/2/`) rather than query strings.
+The paths here are also the layout of the published tree (`<DATA_DIR>/public/`, and
+`syndicate build`): every URL is a file, so paged documents and text-view variants use path
+segments (`page/2/`, `oldest/`, `key/`) rather than query strings.
 """
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ def page_path(number: int) -> str:
     return "" if number <= 1 else f"page/{number}/"
 
 
+def view_path(order: str = "newest", key_only: bool = False, number: int = 1) -> str:
+    """The folder of one text-view variant under `blogs/<slug>/` ('' for the default): key events
+    only under `key/`, oldest first under `oldest/`, older pages under `page/<n>/`."""
+    return ("key/" if key_only else "") + ("oldest/" if order == "oldest" else "") + page_path(number)
+
+
 @dataclass(frozen=True)
 class Links:
     """URL builder. `base` is the public root of the service, e.g. https://news.example/live."""
@@ -44,8 +51,8 @@ class Links:
     def home(self) -> str:
         return f"{self.base}/"
 
-    def blog_page(self, slug: str, page: int = 1) -> str:
-        return f"{self.base}/blogs/{slug}/{page_path(page)}"
+    def blog_page(self, slug: str, page: int = 1, order: str = "newest", key_only: bool = False) -> str:
+        return f"{self.base}/blogs/{slug}/{view_path(order, key_only, page)}"
 
     def blog_text(self, slug: str) -> str:
         return f"{self.base}/blogs/{slug}.txt"

@@ -30,8 +30,9 @@ class Newsroom:
         self.max_entry_chars = max_entry_chars
 
     def _changed(self, slug: str) -> None:
+        # Published before the caller answers, so a client sees its change at once.
         if self.publisher is not None:
-            self.publisher.blog_changed(slug)
+            self.publisher.publish(slug)
 
     def _inside(self, relative: str) -> Path | None:
         """The path of `relative` under the audio dir, or None when it would leave it."""
@@ -47,7 +48,7 @@ class Newsroom:
     # -- blogs ------------------------------------------------------------------------
 
     def create_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
-        if not SLUG.match(slug):  # the slug names folders under feeds/ and audio/
+        if not SLUG.match(slug):  # the slug names folders of the published tree
             raise InvalidInput("slug must be 1-80 lowercase letters, digits and inner hyphens", "slug")
         blog = self.store.create_blog(slug, fields)
         self._changed(slug)
@@ -69,8 +70,7 @@ class Newsroom:
         folder = self._inside(slug)
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
-        if self.publisher is not None:
-            self.publisher.blog_deleted(slug)
+        self._changed(slug)
         return blog
 
     # -- entries ----------------------------------------------------------------------

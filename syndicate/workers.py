@@ -16,14 +16,12 @@ from typing import Any, Mapping
 
 def run_worker(config: dict[str, Any], index: int) -> None:
     """Entry point of a worker process: work the queue until interrupted."""
-    from .publish import Publisher  # imported in the child, see the module docstring
-    from .speech.worker import SpeechWorker
+    from .speech.worker import SpeechWorker  # imported in the child, see the module docstring
     from .store import Store
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     store = Store(config["DATABASE_URL"])
-    publisher = Publisher(store, config, static_base=config.get("STATIC_BASE", ""))
-    worker = SpeechWorker(store, config, publisher, name=f"{socket.gethostname()}:{os.getpid()}:{index}")
+    worker = SpeechWorker(store, config, name=f"{socket.gethostname()}:{os.getpid()}:{index}")
     try:
         worker.run(threading.Event())
     except KeyboardInterrupt:

@@ -222,14 +222,14 @@ def test_pagination_newest_first(doc, blog):
 def test_pagination_keeps_the_readers_choices(blog, entries):
     doc = parse(render_blog_html(blog, entries, LINKS, page_of(entries, 2, 4, 11), order="oldest", key_only=True))
     assert _page_links(doc) == {
-        "Older updates": LINKS.blog_page(blog.slug, 1) + "?order=oldest&key=1",
-        "Newer updates": LINKS.blog_page(blog.slug, 3) + "?order=oldest&key=1",
+        "Older updates": LINKS.blog_page(blog.slug, 1, "oldest", True),
+        "Newer updates": LINKS.blog_page(blog.slug, 3, "oldest", True),
     }
     views = {a.text: a.get("href") for a in doc.xpath("//nav[@aria-label='View options']//a")}
     assert views == {
-        "Reload for new updates": LINKS.blog_page(blog.slug, 2) + "?order=oldest&key=1",
-        "Newest first": LINKS.blog_page(blog.slug) + "?key=1",
-        "All updates": LINKS.blog_page(blog.slug) + "?order=oldest",
+        "Reload for new updates": LINKS.blog_page(blog.slug, 2, "oldest", True),
+        "Newest first": LINKS.blog_page(blog.slug, 1, "newest", True),
+        "All updates": LINKS.blog_page(blog.slug, 1, "oldest"),
     }
 
 
@@ -237,8 +237,8 @@ def test_single_page_has_no_page_nav(blog, entries):
     doc = parse(render_blog_html(blog, entries, LINKS, page_of(entries)))
     assert not doc.xpath("//nav[@aria-label='Pages']")
     views = {a.text: a.get("href") for a in doc.xpath("//nav[@aria-label='View options']//a")}
-    assert views["Oldest first"] == LINKS.blog_page(blog.slug) + "?order=oldest"
-    assert views["Key events only"] == LINKS.blog_page(blog.slug) + "?key=1"
+    assert views["Oldest first"] == LINKS.blog_page(blog.slug, 1, "oldest")
+    assert views["Key events only"] == LINKS.blog_page(blog.slug, 1, "newest", True)
 
 
 def test_unknown_order_is_refused(blog):

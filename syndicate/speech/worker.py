@@ -1,9 +1,10 @@
-"""Background speech workers: lease a job, make the clip, publish it.
+"""Background speech workers: lease a job, make the clip, record it.
 
 Workers share nothing but the database, so they run as threads, as processes
 (`syndicate worker`), or on other machines pointed at the same PostgreSQL database.
 Failures are retried with exponential backoff; after SPEECH_RETRIES attempts the entry's
-audio shows `failed` with the error, and `syndicate synth` asks again.
+audio shows `failed` with the error, and `syndicate synth` asks again. Workers never rebuild
+published files: recording a clip bumps the blog's version, and the publisher rebuilds.
 """
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from typing import Any, Mapping
 from mutagen.mp3 import MP3
 
 from ..model import Audio, Blog, Entry
-from ..publish import Publisher
 from ..store import Job, Store
 from .clip import clip_key, make_clip, write_atomic
 
@@ -35,12 +35,10 @@ def _remove_if_empty(folder: Path) -> None:
 class SpeechWorker:
     """Makes clips for queued entries, one at a time."""
 
-    def __init__(self, store: Store, config: Mapping[str, Any], publisher: Publisher | None = None,
-                 name: str | None = None) -> None:
+    def __init__(self, store: Store, config: Mapping[str, Any], name: str | None = None) -> None:
         self.store = store
         self.config = config
-        self.publisher = publisher
-        self.audio_dir = Path(config["DATA_DIR"]) / "audio"
+        self.audio_dir = Path(config["DATA_DIR"]) / "public" / "audio"
         self.retries = int(config["SPEECH_RETRIES"])
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
@@ -55,10 +53,6 @@ class SpeechWorker:
             retry_in = None if job.attempts >= self.retries else min(2.0 ** job.attempts, MAX_BACKOFF)
             log.warning("speech: entry %s failed (attempt %d): %s", job.entry_id, job.attempts, exc)
             self.store.fail_job(job, f"{type(exc).__name__}: {exc}", retry_in=retry_in)
-            if retry_in is None and self.publisher is not None:
-                pair = self.store.job_entry(job)
-                if pair:
-                    self.publisher.blog_changed(pair[0].slug)
         return True
 
     def _process(self, job: Job) -> None:
@@ -81,8 +75,6 @@ class SpeechWorker:
             _remove_if_empty(self.audio_dir / blog.slug)
             return
         log.info("speech: %s/%s ready (%s, %.1f s)", blog.slug, entry.id, audio.voice, audio.duration or 0)
-        if self.publisher is not None:
-            self.publisher.blog_changed(blog.slug)
 
     def _current_clip(self, blog: Blog, entry: Entry) -> Audio | None:
         """The clip on disk that already says what this entry would say now, if any: the

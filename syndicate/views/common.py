@@ -79,12 +79,6 @@ def audio_label(audio: Audio) -> str:
     return f"Listen to this update ({audio_details(audio)})"
 
 
-def view_query(order: str, key_only: bool) -> str:
-    """The query string that keeps a reader's choice of order and filter ('' for the default)."""
-    params = ([f"order={order}"] if order != "newest" else []) + (["key=1"] if key_only else [])
-    return "?" + "&".join(params) if params else ""
-
-
 def check_order(order: str) -> str:
     if order not in ORDERS:
         raise ValueError(f"views: unknown order {order!r} (expected one of {', '.join(ORDERS)})")

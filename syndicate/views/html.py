@@ -17,7 +17,7 @@ from ..sanitize import text_to_html
 from ..timeutil import to_rfc3339
 from .common import (
     FEED_LABELS, NavLink, audio_label, caption_text, check_order, feed_links, headline,
-    media_link, paragraphs, status_word, view_query,
+    media_link, paragraphs, status_word,
 )
 from .environment import render
 from .formatting import format_local_time, local_date
@@ -97,14 +97,14 @@ def _summary(entries: Sequence[Entry], page: Page, order: str, key_only: bool) -
     return f"{noun} {first} to {first + len(entries) - 1} of {page.total}, {order} first."
 
 
-def _page_links(slug: str, links: Links, page: Page, query: str, order: str) -> list[NavLink]:
+def _page_links(slug: str, links: Links, page: Page, order: str, key_only: bool) -> list[NavLink]:
     """'Newer updates' / 'Older updates': which is which depends on the order of the pages."""
     earlier, later = ("Newer updates", "Older updates") if order == "newest" else ("Older updates", "Newer updates")
     items = []
     if page.has_prev:
-        items.append(NavLink(links.blog_page(slug, page.number - 1) + query, earlier, rel="prev"))
+        items.append(NavLink(links.blog_page(slug, page.number - 1, order, key_only), earlier, rel="prev"))
     if page.has_next:
-        items.append(NavLink(links.blog_page(slug, page.number + 1) + query, later, rel="next"))
+        items.append(NavLink(links.blog_page(slug, page.number + 1, order, key_only), later, rel="next"))
     return items
 
 
@@ -123,8 +123,7 @@ def render_blog_html(
     deciding whether entry times need their date."""
     check_order(order)
     slug = blog.slug
-    query = view_query(order, key_only)
-    here = links.blog_page(slug, page.number) + query
+    here = links.blog_page(slug, page.number, order, key_only)
     live = [entry for entry in entries if entry.deleted is None]
     reference = local_date(generated or blog.updated, blog.timezone)
     clock = Clock(blog.timezone, blog.language, reference)
@@ -137,9 +136,9 @@ def render_blog_html(
     entry_views = [_entry_view(entry, blog, links, clock, dated, f"#entry-{entry.id}") for entry in live]
     views = [
         NavLink(here, "Reload for new updates"),
-        NavLink(links.blog_page(slug) + view_query("newest" if order == "oldest" else "oldest", key_only),
+        NavLink(links.blog_page(slug, 1, "newest" if order == "oldest" else "oldest", key_only),
                 "Newest first" if order == "oldest" else "Oldest first"),
-        NavLink(links.blog_page(slug) + view_query(order, not key_only),
+        NavLink(links.blog_page(slug, 1, order, not key_only),
                 "All updates" if key_only else "Key events only"),
     ]
     return render(
@@ -158,7 +157,7 @@ def render_blog_html(
         summary=_summary(live, page, order, key_only),
         entries=entry_views,
         page=page,
-        pages=_page_links(slug, links, page, query, order),
+        pages=_page_links(slug, links, page, order, key_only),
         background=paragraphs(blog.background),
         generated=clock.full(generated) if generated else None,
         footer=[NavLink(links.home(), "All live blogs"), NavLink(links.opml(), "All feeds (OPML)")],
