@@ -135,6 +135,53 @@ http {{
 """
 
 
+DEPLOY_NGINX = ROOT / "deploy" / "nginx.conf"
+DEPLOY_MAIN = """\
+worker_processes 2;
+user root;
+pid {work}/nginx.pid;
+error_log {work}/error.log warn;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    keepalive_requests 100000;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi;
+    uwsgi_temp_path {work}/uwsgi;
+    scgi_temp_path {work}/scgi;
+    include {work}/syndicate.conf;
+}}
+"""
+
+
+def render_deploy_nginx(tree: Path, app_port: int, port: int) -> str:
+    """deploy/nginx.conf with its three EDIT values set: the tree, the app's port, our port."""
+    text = DEPLOY_NGINX.read_text(encoding="utf-8")
+    for default, value in (("root /srv/syndicate/public;", f"root {tree};"),
+                           ("server 127.0.0.1:8000;", f"server {HOST}:{app_port};"),
+                           ("listen 80;", f"listen {HOST}:{port};")):
+        if text.count(default) != 1:
+            raise ValueError(f"deploy/nginx.conf: expected one {default!r}")
+        text = text.replace(default, value)
+    return text
+
+
+def nginx_deploy_server(tree: Path, app_port: int, work: Path, port: int) -> Process | None:
+    """nginx with the shipped deploy/nginx.conf, serving `tree` and passing the rest to the
+    app on `app_port`; None when nginx is not installed."""
+    binary = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+    if binary is None:
+        return None
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "syndicate.conf").write_text(render_deploy_nginx(tree, app_port, port))
+    conf = work / "nginx.conf"
+    conf.write_text(DEPLOY_MAIN.format(work=work))
+    command = [binary, "-p", str(work), "-c", str(conf), "-e", str(work / "error.log")]
+    return Process("nginx (deploy config)", command, port, log=work / "stdout.log", stop_signal=signal.SIGQUIT)
+
+
 def nginx_server(site: Path, work: Path, port: int) -> Process | None:
     """nginx serving the static export at `site`; None when nginx is not installed."""
     binary = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
