@@ -154,7 +154,7 @@ def new_entry(source: Sample, n: int) -> dict[str, Any]:
 
 
 def rebuild_costs(svc, slug: str, runs: int = 5) -> tuple[float, float]:
-    """Median seconds of one `Publisher.blog_changed` after a change that only bumps the blog's
+    """Median seconds of one `Publisher.publish` after a change that only bumps the blog's
     version, and of the part of it spent drawing the cover image (0 when the cover is reused)."""
     import time
 
@@ -180,7 +180,7 @@ def rebuild_costs(svc, slug: str, runs: int = 5) -> tuple[float, float]:
                 svc.store._touch(conn, svc.store._blog(conn, slug).id, content=False)
             spent[0] = 0.0
             start = time.perf_counter()
-            svc.publisher.blog_changed(slug)
+            svc.publisher.publish(slug)
             rebuild.append(time.perf_counter() - start)
             cover.append(spent[0])
     finally:

@@ -91,7 +91,7 @@ def run(ctx: Context) -> Report:
         say(f"memory: filling {slug} with {entries:,} entries")
         svc.newsroom.create_blog(slug, source.blog_fields(f"Memory {slug}"))
         fill(svc.store, slug, entries, source)
-        svc.publisher.blog_changed(slug)
+        svc.publisher.publish(slug)
     feed_items, page_entries = app.config["FEED_ITEMS"], app.config["PAGE_ENTRIES"]
     svc.store.close()
     urls = [p for slug in slugs for p in paths(slug, entries, feed_items, page_entries)]

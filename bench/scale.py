@@ -3,9 +3,10 @@
 Each blog lives in its own data dir, filled straight through the store (one transaction, no
 speech, every entry marked as having a clip so the podcast feed is full). Publishing is
 `Newsroom.add_entry`: the store write (and queueing its speech, which nothing runs here), then
-`Publisher.blog_changed`, which rebuilds the newest page of the four feeds, the cover and the
-OPML file, and writes the ones that changed under feeds/. Sizes are timed in turn within each
-round, so every size sees the same machine noise.
+`Publisher.publish`, which runs every output builder for the blog (every page of every feed and
+of the text view, the text version, the cover, the transcripts) and writes the files whose
+bytes changed into the published tree. Sizes are timed in turn within each round, so every size
+sees the same machine noise.
 """
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from .common import (Context, Report, Row, fmt_ratio, fmt_seconds, median, profi
 from .data import fill, make_app, new_entry, rebuild_costs, sample, services
 
 TITLE = "Scale: publishing one entry"
-METHOD = ("`Newsroom.add_entry` (store the entry, queue its speech, rebuild and write the newest "
-          "page of every feed) on blogs of {sizes} entries, each in its own "
+METHOD = ("`Newsroom.add_entry` (store the entry, queue its speech, rebuild the blog's files and "
+          "write those that changed into the published tree) on blogs of {sizes} entries, each in its own "
           "SQLite data dir, filled straight through the store with ready clips; no speech worker "
           "runs. Median of {runs} publishes per size after {warmup} untimed; sizes take turns "
           "within each round. Baseline: the same at {smallest} entries.")
@@ -52,7 +53,7 @@ def run(ctx: Context) -> Report:
         svc = services(app)
         svc.newsroom.create_blog("scale", source.blog_fields(f"Scale {size}"))
         fill(svc.store, "scale", size, source)
-        svc.publisher.blog_changed("scale")
+        svc.publisher.publish("scale")
         blogs[size] = svc
 
     samples: dict[int, list[float]] = {size: [] for size in sizes}
@@ -73,7 +74,7 @@ def run(ctx: Context) -> Report:
         for _ in range(max(3, runs // 3)):
             fields = new_entry(source, next(counter))
             store_t.append(timed(lambda: svc.store.add_entry("scale", fields)))
-            publish_t.append(timed(lambda: svc.publisher.blog_changed("scale")))
+            publish_t.append(timed(lambda: svc.publisher.publish("scale")))
         split[size] = (median(store_t), median(publish_t))
     cover = rebuild_costs(blogs[sizes[-1]], "scale", 3)[1]
     # The queries a rebuild makes, and how many statements one publish runs.
@@ -104,7 +105,7 @@ def run(ctx: Context) -> Report:
             f"median of {runs}; min {fmt_seconds(min(samples[size]))}, max {fmt_seconds(max(samples[size]))}"))
     for size, (store_s, publish_s) in split.items():
         report.details.append(f"at {size:,} entries: store write {fmt_seconds(store_s)}, "
-                              f"rebuild of the outputs (`blog_changed`) {fmt_seconds(publish_s)}")
+                              f"rebuild of the outputs (`Publisher.publish`) {fmt_seconds(publish_s)}")
     feed_items = blogs[sizes[0]].config["FEED_ITEMS"]
     if len(sizes) > 2 and sizes[1] >= feed_items:
         report.details.append(

@@ -1,23 +1,24 @@
 """Figure 3: serving. Requests per second and p50/p99 latency of `syndicate serve` (waitress,
 8 threads) for the podcast feed (200 and 304), the text view and a ranged audio request, against
 a bare WSGI endpoint under the same waitress settings returning the same bytes and headers, and
-against nginx serving the static export of `syndicate build` (the limit).
+against nginx serving a plain copy of the published tree (the limit, and what `syndicate build`
+writes). Then nginx with the shipped deploy/nginx.conf, serving the tree in place and passing
+the rest to the app, against that plain nginx.
 
-All three servers run at once on 127.0.0.1 and take turns under wrk, one request kind at a time,
+All four servers run at once on 127.0.0.1 and take turns under wrk, one request kind at a time,
 so that each ratio compares runs seconds apart. wrk runs on the same two cores as the server.
 """
 from __future__ import annotations
 
 import pickle
-import subprocess
-import sys
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
-from .common import ROOT, Context, Report, Row, context_switches, cpu_seconds_of, fmt_ratio, median, say, skipped, status
+from .common import Context, Report, Row, context_switches, cpu_seconds_of, fmt_ratio, median, say, skipped, status
 from .data import START, entry_fields, fill, make_app, numbered, sample, services
-from .servers import (Load, bare_server, fetch, free_port, nginx_server, syndicate_server, wrk,
-                      wrk_path)
+from .servers import (Load, bare_server, fetch, free_port, nginx_deploy_server, nginx_server, syndicate_server,
+                      wrk, wrk_path)
 
 TITLE = "Serving"
 METHOD = ("A blog of {entries} entries ({clips} newest with real clips; the older ones have clip "
@@ -25,9 +26,11 @@ METHOD = ("A blog of {entries} entries ({clips} newest with real clips; the olde
           "(-t2 -c16, keep-alive, {seconds} s per run, no Accept-Encoding, so bodies are not gzipped) "
           "on the same machine. Baseline: a bare WSGI app under the same waitress settings answering "
           "with the bytes and headers captured from syndicate (dict lookup, If-None-Match, one byte "
-          "range). nginx serves the static export of `syndicate build` (the limit). Servers take turns "
+          "range). nginx serves a plain copy of the published tree with a minimal config (the limit); "
+          "nginx with the shipped deploy/nginx.conf serves the tree in place. Servers take turns "
           "for each request kind; median of {runs} runs.")
 TARGET = 0.9
+NGINX_TARGET = 0.95
 SLUG = "serving"
 KINDS = ("podcast feed, 200", "podcast feed, 304", "text view, 200", "audio, 64 KiB range (206)")
 EXPECTED = {KINDS[0]: 200, KINDS[1]: 304, KINDS[2]: 200, KINDS[3]: 206}
@@ -39,7 +42,8 @@ def us(seconds: float) -> str:
 
 
 def figures() -> list[str]:
-    return [f"3. Serving: {k}" for k in KINDS] + [f"3. Serving vs nginx static export: {k}" for k in KINDS]
+    return ([f"3. Serving: {k}" for k in KINDS] + [f"3. Serving vs nginx static export: {k}" for k in KINDS]
+            + [f"3. nginx with deploy/nginx.conf vs a plain copy: {k}" for k in KINDS])
 
 
 def build_data(ctx: Context, entries: int, clips: int) -> Path:
@@ -54,7 +58,8 @@ def build_data(ctx: Context, entries: int, clips: int) -> Path:
     for item in numbered(source, clips, start=START + timedelta(days=30)):
         svc.newsroom.add_entry(SLUG, entry_fields(item))
     say(f"serving: making {clips} clips")
-    SpeechWorker(svc.store, app.config, svc.publisher, name="bench-serving").drain()
+    SpeechWorker(svc.store, app.config, name="bench-serving").drain()
+    svc.publisher.publish_changed()
     svc.store.close()
     return data_dir
 
@@ -65,7 +70,7 @@ def _targets(data_dir: Path) -> dict[str, str]:
     store = Store("sqlite:///" + str(data_dir / "syndicate.db"))
     try:
         clip = next(e.audio.file for e in store.list_entries(SLUG, audio_ready=True)
-                    if (data_dir / "audio" / e.audio.file).is_file())
+                    if (data_dir / "public" / "audio" / e.audio.file).is_file())
     finally:
         store.close()
     feed = f"/blogs/{SLUG}/podcast.xml"
@@ -90,16 +95,6 @@ def _headers(kind: str, base: str, path: str) -> dict[str, str]:
     if kind == KINDS[3]:
         return {"Range": "bytes=0-65535"}
     return {}
-
-
-def _build_site(data_dir: Path, out: Path, base: str) -> None:
-    env = {"SYNDICATE_DATA_DIR": str(data_dir), "SYNDICATE_SPEECH_WORKERS": "-1", "PYTHONPATH": str(ROOT)}
-    import os
-
-    done = subprocess.run([sys.executable, "-m", "syndicate.cli", "build", "--out", str(out), "--base-url", base],
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
-    if done.returncode != 0:
-        raise RuntimeError(f"serving: syndicate build failed: {done.stderr.strip()[-400:]}")
 
 
 def profile_requests(ctx: Context, data_dir: Path, targets: dict[str, str], count: int = 2000) -> None:
@@ -213,13 +208,18 @@ def run(ctx: Context) -> Report:
         fixture_file.write_bytes(pickle.dumps(fixtures))
         servers["bare"] = bare_server(fixture_file, free_port(), logs / "bare.log").start()
         nginx_port = free_port()
-        nginx = nginx_server(ctx.folder("serving") / "site", ctx.folder("serving/nginx"), nginx_port)
+        site = ctx.folder("serving") / "site"
+        nginx = nginx_server(site, ctx.folder("serving/nginx"), nginx_port)
         if nginx is None:
             nginx_note = "nginx missing"
         else:
-            say("serving: exporting the static site for nginx")
-            _build_site(data_dir, ctx.folder("serving") / "site", f"http://127.0.0.1:{nginx_port}")
+            # The plain copy: the published tree, copied, served by a minimal nginx config.
+            shutil.rmtree(site, ignore_errors=True)
+            shutil.copytree(data_dir / "public", site)
             servers["nginx"] = nginx.start()
+            deploy = nginx_deploy_server(data_dir / "public", servers["syndicate"].port,
+                                         ctx.folder("serving/nginx-deploy"), free_port())
+            servers["nginx-deploy"] = deploy.start()
 
         headers = {(kind, name): _headers(kind, server.url, targets[kind])
                    for kind in KINDS for name, server in servers.items()}
@@ -267,6 +267,16 @@ def run(ctx: Context) -> Report:
         report.rows.append(Row(f"3. Serving vs nginx static export: {kind}", f"{ours.rps:,.0f} req/s",
                                limit.describe() + " nginx", fmt_ratio(ours.rps / limit.rps if limit.rps else float("nan")),
                                "reported (the limit)", "reported"))
+    for kind in KINDS:
+        if "nginx-deploy" not in servers:
+            report.rows.append(Row(f"3. nginx with deploy/nginx.conf vs a plain copy: {kind}",
+                                   f"not measured: {nginx_note}", status="not measured"))
+            continue
+        shipped, plain = _median_load(loads[(kind, "nginx-deploy")]), _median_load(loads[(kind, "nginx")])
+        r = shipped.rps / plain.rps if plain.rps else float("nan")
+        report.rows.append(Row(f"3. nginx with deploy/nginx.conf vs a plain copy: {kind}", shipped.describe(),
+                               plain.describe() + " plain", fmt_ratio(r, NGINX_TARGET), f"≥ {NGINX_TARGET} × plain",
+                               status(r >= NGINX_TARGET), "the published tree served in place, with its headers"))
     if wrong:
         report.details.append("unexpected statuses before the runs: " + "; ".join(wrong))
     costs = inprocess_costs(data_dir, targets, fixtures)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
 
 from . import config as settings_module
+from . import layout
 from .links import Links
 from .newsroom import Newsroom
 from .publish import Publisher
@@ -37,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = values["MAX_REQUEST_BYTES"]
     app.json.sort_keys = False
     settings.audio_dir.mkdir(parents=True, exist_ok=True)
+    layout.upgrade(Path(settings.data_dir), settings.audio_dir)
     store = Store(values["DATABASE_URL"])
     store.migrate()
     publisher = make_publisher(store, settings)

@@ -3,7 +3,6 @@ removed, a burst of changes coalesced, a version built once across processes, bu
 pluggable, and the static export the same tree by the same code."""
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 import time
@@ -195,3 +194,19 @@ def test_static_export_is_the_same_tree(cli_app_config, tmp_path):
 @pytest.fixture
 def cli_app_config(app_config):
     return {**app_config, "BASE_URL": "https://static.test"}
+
+
+def test_a_data_dir_in_the_old_layout_is_brought_up_to_date(app_config, data_dir):
+    old_clip = data_dir / "audio" / "storm" / ("a" * 32 + "-" + "b" * 12 + ".mp3")
+    old_clip.parent.mkdir(parents=True)
+    old_clip.write_bytes(b"ID3 an old clip")
+    (data_dir / "audio" / "README.md").write_text("kept")
+    (data_dir / "feeds" / "storm").mkdir(parents=True)
+    for name in ("rss.xml", "cover.png"):
+        (data_dir / "feeds" / "storm" / name).write_bytes(b"old")
+    (data_dir / "feeds" / "feeds.opml").write_bytes(b"old")
+    create_app(app_config)
+    assert (data_dir / "public" / "audio" / "storm" / old_clip.name).read_bytes() == b"ID3 an old clip"
+    assert not old_clip.exists() and not (data_dir / "audio" / "storm").exists()
+    assert (data_dir / "audio" / "README.md").read_text() == "kept"
+    assert not (data_dir / "feeds" / "storm").exists() and not (data_dir / "feeds" / "feeds.opml").exists()
