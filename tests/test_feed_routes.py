@@ -35,8 +35,10 @@ def test_media_types_and_conditional_get(client, auth, blog, name, media_type):
     assert again.data == response.data and again.headers["ETag"] == etag
     post_entry(client, auth, headline="Second")
     changed = client.get(f"/blogs/storm/{name}", headers={"If-None-Match": etag})
-    if name == "podcast.xml":  # no clip is ready yet, so the podcast has not changed
-        assert changed.status_code == 304
+    if name == "podcast.xml":  # no clip is ready yet, so the podcast has no new episode
+        # (its build date may move to the second of the new post: then it is a 200 of the same episodes)
+        assert changed.status_code == 304 or (
+            [e.id for e in feedparser.parse(changed.data).entries] == [e.id for e in feedparser.parse(response.data).entries])
     else:
         assert changed.status_code == 200 and changed.headers["ETag"] != etag
 

@@ -33,7 +33,7 @@ Headers = tuple[tuple[str, str], ...]
 YEAR = 365 * 24 * 3600
 FEED_MAX_AGE = 60
 COVER_MAX_AGE = 86400
-HOT_FILE_BYTES = 1 << 20  # files up to this size are kept in memory...
+HOT_FILE_BYTES = 1 << 20  # files up to this size (pages, feeds, most clips) are kept in memory...
 HOT_TOTAL_BYTES = 32 << 20  # ...up to this much in all
 # Sent with the reading pages (no scripts at all: see views.CSP) and with the text version.
 PAGE_HEADERS: Headers = (("Content-Security-Policy", views.CSP), ("X-Content-Type-Options", "nosniff"),
@@ -96,6 +96,12 @@ class Variant:
     size: int
     body: bytes | None  # None: read from `path` on each request
     path: str
+    fresh_headers: Headers = ()  # those of a 304
+    quoted: str = ""  # the ETag as sent
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fresh_headers", tuple(not_modified(self.headers)))
+        object.__setattr__(self, "quoted", quote_etag(self.etag))
 
 
 class TreeFiles:
@@ -147,12 +153,12 @@ class TreeFiles:
         hit = self._hot.get(relative)
         if hit is not None and hit[0] == key:
             return hit[1]
-        hot = info.st_size <= HOT_FILE_BYTES and not relative.startswith("audio/")
+        hot = info.st_size <= HOT_FILE_BYTES
         common = (("Content-Type", media_type(relative.rsplit("/", 1)[-1])),
                   ("Last-Modified", http_date(info.st_mtime)), ("Cache-Control", cache_control(relative)),
                   ("Accept-Ranges", "bytes"))
         extra = extra_headers(relative, self.hub, self.base)
-        if not hot:  # clips: named by their content already, too big to hash per change
+        if not hot:  # big clips: read from disk on each request
             etag = f"{info.st_size:x}-{info.st_mtime_ns:x}"
             return Variant(etag, (*common, ("ETag", quote_etag(etag)), *extra), info.st_size, None, full), None
         with open(full, "rb") as fh:
@@ -188,7 +194,7 @@ def answer(variant: Variant, environ: dict) -> tuple[str, list[tuple[str, str]],
     """The status, headers and body for `variant` given the request's conditional and range
     headers."""
     if _fresh(variant, environ):
-        return "304 NOT MODIFIED", not_modified(variant.headers), []
+        return "304 NOT MODIFIED", list(variant.fresh_headers), []
     size = variant.size
     span = _span(environ, variant.etag, size)
     if span == "unsatisfiable":
@@ -215,7 +221,7 @@ def _fresh(variant: Variant, environ: dict) -> bool:
     """Whether the client's copy is this one (If-None-Match, else If-Modified-Since)."""
     wanted = environ.get("HTTP_IF_NONE_MATCH")
     if wanted is not None:
-        return wanted == f'"{variant.etag}"' or parse_etags(wanted).contains_weak(variant.etag)
+        return wanted == variant.quoted or parse_etags(wanted).contains_weak(variant.etag)
     since = environ.get("HTTP_IF_MODIFIED_SINCE")
     if since is None:
         return False
