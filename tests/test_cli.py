@@ -115,7 +115,16 @@ def test_synth_makes_missing_clips(cli, data_dir):
     assert result.exit_code == 0, result.output
     assert "2 clip(s) requested, 0 failed" in result.output
     assert len(list((data_dir / "public" / "audio" / "coast").glob("*.mp3"))) == 2
+    # synth publishes what it made: the podcast in the tree has both episodes.
+    assert (data_dir / "public" / "blogs" / "coast" / "podcast.xml").read_bytes().count(b"<enclosure") == 2
     assert cli("synth", "--blog", "nope").exit_code == 1
+
+
+def test_worker_once_publishes_what_it_made(cli, data_dir):
+    cli("import", "-", "--blog", "coast", input=SOURCE)
+    result = cli("worker", "--once")
+    assert result.exit_code == 0 and "made 2 clip(s)" in result.output
+    assert (data_dir / "public" / "blogs" / "coast" / "podcast.xml").read_bytes().count(b"<enclosure") == 2
 
 
 def test_slugify():
@@ -151,9 +160,12 @@ def test_demo_serves_the_sample_blog_with_audio(tmp_path):
         page = _wait_for(f"http://127.0.0.1:{port}/blogs/demo/").decode()
         assert "<h1" in page
         deadline = time.monotonic() + 60
-        while b"<enclosure" not in _wait_for(f"http://127.0.0.1:{port}/blogs/demo/podcast.xml"):
+        while b"<enclosure" not in (podcast := _wait_for(f"http://127.0.0.1:{port}/blogs/demo/podcast.xml")):
             assert time.monotonic() < deadline, "no episode was published"
             time.sleep(0.3)
+        # Published by serve's watch (workers never publish), with links to where it listens.
+        assert f'url="http://127.0.0.1:{port}/audio/demo/'.encode() in podcast
+        assert b"localhost" not in _wait_for(f"http://localhost:{port}/blogs/demo/podcast.xml")
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=20)
@@ -179,7 +191,7 @@ def test_serve_answers_on_loopback(tmp_path):
 def test_a_bad_blog_slug_is_refused(cli, data_dir):
     result = cli("import", "-", "--blog", "..", input=SOURCE)
     assert result.exit_code == 1 and "--blog must be" in result.output
-    assert not (data_dir / "feeds" / "rss.xml").exists()
+    assert not (data_dir / "public" / "blogs").exists()
 
 
 def test_a_derived_slug_never_merges_another_blog(cli):
