@@ -19,10 +19,25 @@ from .web.context import Services
 from .web.files import TreeFiles
 
 
-def make_publisher(store: Store, settings: Any, tree: Tree | None = None) -> Publisher:
-    """The publisher of `settings`' tree (or of `tree`, e.g. a static export's)."""
-    return Publisher(store, tree or Tree(settings.tree, settings.publish_state), Links(settings.public_url),
-                     feed_items=settings.feed_items, page_entries=settings.page_entries, hub=settings.websub_hub)
+def make_publisher(store: Store, settings: Any) -> Publisher:
+    """The publisher of `settings`' tree. With no BASE_URL and no address to listen on (the
+    commands other than `serve` and `demo`), links keep the base the tree was last published
+    with, so that a command never rewrites `serve`'s links with another address."""
+    tree = Tree(settings.tree, settings.publish_state)
+    base = settings.public_url
+    if not settings.base_url and not settings.listen_url:
+        base = published_base(tree) or base
+    return Publisher(store, tree, Links(base), feed_items=settings.feed_items,
+                     page_entries=settings.page_entries, hub=settings.websub_hub)
+
+
+def published_base(tree: Tree) -> str | None:
+    """The base URL the tree's site pages were last published with, if any."""
+    version = tree.manifest("site")[0]
+    try:
+        return str(version[0][0]) or None
+    except (TypeError, IndexError, KeyError):
+        return None
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -46,7 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     newsroom = Newsroom(store, settings.audio_dir, publisher, max_entry_chars=values["MAX_ENTRY_CHARS"])
     app.extensions["syndicate"] = Services(store, publisher, newsroom, values, settings)
     init_app(app)
-    app.wsgi_app = TreeFiles(app.wsgi_app, settings.tree, base=settings.public_url, hub=settings.websub_hub)
+    app.wsgi_app = TreeFiles(app.wsgi_app, settings.tree, base=publisher.links.base, hub=settings.websub_hub)
     logging.getLogger("syndicate").setLevel(logging.INFO)
     publisher.publish_changed()
     return app

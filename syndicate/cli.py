@@ -183,7 +183,7 @@ def build(out: str, base_url: str | None) -> None:
 
     app = _app()
     services = _services(app)
-    base = base_url or services.settings.public_url
+    base = base_url or services.publisher.links.base
     if not URL.match(base):
         _fail(f"--base-url must be an http(s) URL, not {base!r}")
     count = export_site(services.store, services.settings, Path(out), base)

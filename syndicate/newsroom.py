@@ -30,9 +30,15 @@ class Newsroom:
         self.max_entry_chars = max_entry_chars
 
     def _changed(self, slug: str) -> None:
-        # Published before the caller answers, so a client sees its change at once.
-        if self.publisher is not None:
+        # Published before the caller answers, so a client sees its change at once. The change
+        # is saved whatever happens here: a failed rebuild is logged, and the publisher's next
+        # look (its version is still unpublished) tries again.
+        if self.publisher is None:
+            return
+        try:
             self.publisher.publish(slug)
+        except Exception:  # noqa: BLE001 - never report a saved change as failed
+            log.exception("publish: rebuilding %s failed; it will be tried again", slug)
 
     def _inside(self, relative: str) -> Path | None:
         """The path of `relative` under the audio dir, or None when it would leave it."""

@@ -210,3 +210,31 @@ def test_a_data_dir_in_the_old_layout_is_brought_up_to_date(app_config, data_dir
     assert not old_clip.exists() and not (data_dir / "audio" / "storm").exists()
     assert (data_dir / "audio" / "README.md").read_text() == "kept"
     assert not (data_dir / "feeds" / "storm").exists() and not (data_dir / "feeds" / "feeds.opml").exists()
+
+
+def test_a_failing_builder_never_fails_a_saved_write(app, client, auth, blog, monkeypatch):
+    def broken(data: outputs.BlogData) -> list[tuple[str, bytes]]:
+        raise RuntimeError("a builder bug")
+
+    monkeypatch.setattr(outputs, "BLOG_OUTPUTS", [*outputs.BLOG_OUTPUTS, broken])
+    entry = post_entry(client, auth, headline="Saved anyway")  # 201, not 500
+    assert client.get(f"/api/blogs/storm/entries/{entry['id']}").status_code == 200
+    assert b"Saved anyway" not in client.get("/blogs/storm/rss.xml").data
+    monkeypatch.setattr(outputs, "BLOG_OUTPUTS", [b for b in outputs.BLOG_OUTPUTS if b is not broken])
+    services(app).publisher.publish_changed()  # the next look publishes it
+    assert b"Saved anyway" in client.get("/blogs/storm/rss.xml").data
+
+
+def test_commands_keep_the_base_serve_published_with(app_config, data_dir):
+    listening = create_app({**app_config, "BASE_URL": "", "LISTEN_URL": "http://127.0.0.1:9123"})
+    client = listening.test_client()
+    client.post("/api/blogs", json={"slug": "storm", "title": "Storm"}, headers={"Authorization": f"Bearer {TOKEN}"})
+    # A command with no BASE_URL and no address of its own (an import, synth) keeps that base...
+    command = create_app({**app_config, "BASE_URL": ""})
+    assert services(command).publisher.links.base == "http://127.0.0.1:9123"
+    services(command).newsroom.add_entry("storm", {"headline": "From the command line", "text": "", "published": now()})
+    rss = (data_dir / "public" / "blogs" / "storm" / "rss.xml").read_bytes()
+    assert b"From the command line" in rss and b"http://127.0.0.1:9123/blogs/storm/" in rss
+    assert b"127.0.0.1:8000" not in rss
+    # ...while a configured BASE_URL always wins.
+    assert services(create_app(app_config)).publisher.links.base == "http://news.test"
