@@ -40,14 +40,15 @@ def paths(slug: str, entries: int, feed_items: int, page_entries: int) -> list[s
 
 def attribute(data_dir, urls: list[str]) -> dict[str, float]:
     """Where the memory goes, measured in this process with tracemalloc (Python allocations only):
-    the app answers every URL once, then each cache the publisher keeps is emptied in turn and
-    the drop is what it held. Keys: 'held' (all that stayed), 'documents', 'items', 'peak'."""
+    the app answers every URL once, then each cache is emptied in turn (the file handler's copy of
+    hot files, the rendered feed items) and the drop is what it held. Keys: 'held' (all that
+    stayed), 'documents', 'items', 'peak'."""
     import gc
     import tracemalloc
 
     app = make_app(data_dir, BASE_URL="")
     client = app.test_client()
-    publisher = services(app).publisher
+    files = app.wsgi_app  # the published tree's file handler
     out: dict[str, float] = {}
     tracemalloc.start()
     try:
@@ -64,7 +65,7 @@ def attribute(data_dir, urls: list[str]) -> dict[str, float]:
             gc.collect()
             return before - tracemalloc.get_traced_memory()[0]
 
-        cache = getattr(publisher, "_cache", None)
+        cache = getattr(files, "_hot", None)
         if cache is not None and hasattr(cache, "clear"):
             out["documents"] = drop(cache.clear)
         try:
@@ -127,9 +128,7 @@ def run(ctx: Context) -> Report:
         status(peak < LIMIT),
         f"RSS {fmt_mb(after_first)} after one pass, {fmt_mb(end)} at the end; {load.rps:,.0f} req/s by {tool}"
         + (f"; {bad} non-200 on the first pass" if bad else "") + (f"; {load.bad} errors under load" if load.bad else "")))
-    from syndicate import publish
-
-    cache = getattr(publish, "CACHE_SIZE", None)  # documents the publisher keeps in memory
+    cache = None  # files are kept in memory up to a size in bytes (web/files.py), not a count
 
     if bad:
         first = next((p, f.status) for p, f in zip(urls, fetched) if f.status != 200)
@@ -148,7 +147,7 @@ def run(ctx: Context) -> Report:
     split = [f"{fmt_mb(parts['held'])} stays allocated by Python objects after answering every URL once "
              f"(transient peak {fmt_mb(parts['peak'])} one at a time)"]
     if "documents" in parts:
-        split.append(f"{fmt_mb(parts['documents'])} of it in the cache of built documents")
+        split.append(f"{fmt_mb(parts['documents'])} of it in the file handler's copy of hot files")
     if "items" in parts:
         split.append(f"{fmt_mb(parts['items'])} in the cache of rendered feed items")
     report.details.append("in-process, measured with tracemalloc: " + ", ".join(split))

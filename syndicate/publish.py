@@ -12,6 +12,11 @@ bytes changed.
   burst of changes between two looks costs one rebuild.
 - A per-blog file lock makes sure that, with several web processes, a version is built once:
   whoever takes the lock second finds the version already published and does nothing.
+
+Adding an output: write a builder `def f(data: outputs.BlogData) -> list[tuple[str, bytes]]`
+and add it to `outputs.BLOG_OUTPUTS` (`SITE_OUTPUTS` for pages about all blogs). Publishing:
+change the store (any write bumps the blog's version), then `Publisher.publish(slug)` in the
+process that made the change, or let `publish_changed()` / `watch()` find it.
 """
 from __future__ import annotations
 
