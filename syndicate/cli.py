@@ -186,6 +186,8 @@ def build(out: str, base_url: str | None) -> None:
     base = base_url or services.publisher.links.base
     if not URL.match(base):
         _fail(f"--base-url must be an http(s) URL, not {base!r}")
+    if Path(out).resolve() in (services.settings.tree.resolve(), Path(app.config["DATA_DIR"]).resolve()):
+        _fail(f"--out {out} is the service's own data: choose another folder")
     count = export_site(services.store, services.settings, Path(out), base)
     click.echo(f"wrote {count} file(s) to {out}/ for {base}")
 

@@ -109,6 +109,14 @@ def test_build_writes_a_static_site(cli, tmp_path):
     assert b"https://static.test/blogs/coast/rss.xml" in (out / "blogs/coast/rss.xml").read_bytes()
 
 
+def test_build_refuses_the_services_own_folders(cli, data_dir):
+    cli("import", "-", "--blog", "coast", input=SOURCE)
+    for out in (data_dir / "public", data_dir):
+        result = cli("build", "--out", str(out))
+        assert result.exit_code == 1 and "service's own data" in result.output
+    assert cli("build", "--out", str(data_dir / "site"), "--base-url", "ftp://x").exit_code == 1
+
+
 def test_synth_makes_missing_clips(cli, data_dir):
     cli("import", "-", "--blog", "coast", input=SOURCE)
     result = cli("synth", "--blog", "coast")
