@@ -179,3 +179,24 @@ def test_api_urls_use_the_configured_base(site):
                         base_url="http://evil.example")
     assert entry.headers["Location"].startswith("http://news.test/api/blogs/vote/entries/")
     assert "evil.example" not in entry.text
+
+
+def test_files_too_big_to_keep_in_memory_are_served_the_same(site, monkeypatch):
+    from syndicate.web import files
+
+    client = site.test_client()
+    before = {path: (client.get(path).data, client.get(path, headers={"Accept-Encoding": "gzip"}).data)
+              for path in ("/blogs/storm/", "/blogs/storm/rss.xml", "/blogs/storm/cover.png")}
+    monkeypatch.setattr(files, "HOT_FILE_BYTES", 0)
+    site.wsgi_app._hot.clear()
+    site.wsgi_app._hot_bytes = 0
+    for path, (plain, packed) in before.items():
+        assert client.get(path).data == plain
+        zipped = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert zipped.data == packed
+        assert ("Vary" in zipped.headers) == file_of(site, path).with_name(file_of(site, path).name + ".gz").exists()
+        part = client.get(path, headers={"Range": "bytes=2-9"})
+        assert part.status_code == 206 and part.data == plain[2:10]
+        etag = client.get(path).headers["ETag"]
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    assert site.wsgi_app._hot_bytes == 0

@@ -158,22 +158,28 @@ class TreeFiles:
                   ("Last-Modified", http_date(info.st_mtime)), ("Cache-Control", cache_control(relative)),
                   ("Accept-Ranges", "bytes"))
         extra = extra_headers(relative, self.hub, self.base)
-        if not hot:  # big clips: read from disk on each request
+        if hot:
+            with open(full, "rb") as fh:
+                body: bytes | None = fh.read()
+            try:
+                with open(full + ".gz", "rb") as fh:
+                    gz: bytes | None = fh.read()
+            except OSError:
+                gz = None
+            etag = sha256(body).hexdigest()[:24]
+            gz_size = None if gz is None else len(gz)
+        else:  # big files (long clips, a long blog's text): read from disk on each request
+            body = gz = None
             etag = f"{info.st_size:x}-{info.st_mtime_ns:x}"
-            return Variant(etag, (*common, ("ETag", quote_etag(etag)), *extra), info.st_size, None, full), None
-        with open(full, "rb") as fh:
-            body = fh.read()
-        try:
-            with open(full + ".gz", "rb") as fh:
-                gz: bytes | None = fh.read()
-        except OSError:
-            gz = None
-        etag = sha256(body).hexdigest()[:24]
-        vary = (("Vary", "Accept-Encoding"),) if gz is not None else ()
-        plain = Variant(etag, (*common, ("ETag", quote_etag(etag)), *vary, *extra), len(body), body, full)
-        packed = None if gz is None else Variant(
+            try:
+                gz_size = os.stat(full + ".gz").st_size
+            except OSError:
+                gz_size = None
+        vary = (("Vary", "Accept-Encoding"),) if gz_size is not None else ()
+        plain = Variant(etag, (*common, ("ETag", quote_etag(etag)), *vary, *extra), info.st_size, body, full)
+        packed = None if gz_size is None else Variant(
             etag + "-gz", (*common, ("ETag", quote_etag(etag + "-gz")), *vary, ("Content-Encoding", "gzip"), *extra),
-            len(gz), gz, full + ".gz")
+            gz_size, gz, full + ".gz")
         with self._lock:
             old = self._hot.pop(relative, None)
             if old is not None:
@@ -187,7 +193,7 @@ class TreeFiles:
 
 
 def _weight(variants: tuple[Variant, Variant | None]) -> int:
-    return sum(v.size for v in variants if v is not None)
+    return sum(len(v.body) for v in variants if v is not None and v.body is not None)
 
 
 def answer(variant: Variant, environ: dict) -> tuple[str, list[tuple[str, str]], Iterable[bytes]]:
