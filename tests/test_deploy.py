@@ -1,6 +1,6 @@
-"""The shipped proxy configs: a real nginx with deploy/nginx.conf serves the published tree
-byte for byte as the app does (feeds, pages, clips, ranges, 304s, gzip) and passes the rest to
-the app; the Caddyfile is valid for Caddy."""
+"""The shipped proxy configs: a real nginx with deploy/nginx.conf, and a real Caddy with
+deploy/Caddyfile, serve the published tree byte for byte as the app does (feeds, pages, clips,
+ranges, 304s, gzip) and pass the rest to the app."""
 from __future__ import annotations
 
 import http.client
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.servers import free_port, nginx_deploy_server
+from bench.servers import Process, free_port, nginx_deploy_server
 from needs import skip_or_fail
 from syndicate import create_app, views
 from syndicate.speech.worker import SpeechWorker
@@ -133,6 +133,57 @@ def test_everything_else_reaches_the_app(servers):
     assert get(port, "/.hidden")[0] == 404
     status, headers, _ = get(port, "/blogs/storm")
     assert status in (301, 308) and headers["location"].endswith("/blogs/storm/")
+
+
+@pytest.fixture(scope="module")
+def caddy(servers, tmp_path_factory):
+    """Caddy with the shipped Caddyfile in front of the same app (no admin API, plain HTTP)."""
+    binary = shutil.which("caddy")
+    if binary is None:
+        skip_or_fail("caddy is not installed (scripts/setup.sh --test installs it)", "SYNDICATE_REQUIRE_PROXY")
+    app, app_port, _ = servers
+    work = tmp_path_factory.mktemp("caddy")
+    config = work / "Caddyfile"
+    config.write_text("{\n\tadmin off\n\tauto_https off\n}\n" + (ROOT / "deploy" / "Caddyfile").read_text())
+    port = free_port()
+    env = {"SYNDICATE_SITE": f"http://127.0.0.1:{port}", "SYNDICATE_TREE": str(app.extensions["syndicate"].settings.tree),
+           "SYNDICATE_APP": f"127.0.0.1:{app_port}", "HOME": str(work), "XDG_DATA_HOME": str(work),
+           "XDG_CONFIG_HOME": str(work)}
+    process = Process("caddy", [binary, "run", "--adapter", "caddyfile", "--config", str(config)], port, env=env,
+                      log=work / "caddy.log")
+    with process:
+        yield port
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("encoding", [None, "gzip"])
+def test_caddy_serves_the_tree_as_the_app_does(servers, caddy, path, encoding):
+    app, app_port, _ = servers
+    headers = {"Accept-Encoding": encoding} if encoding else {}
+    direct, proxied = get(app_port, path, headers), get(caddy, path, headers)
+    assert direct[0] == proxied[0] == 200, path
+    assert proxied[2] == direct[2], path
+    for name in ("Content-Type", "Cache-Control", "Content-Security-Policy", "X-Content-Type-Options",
+                 "Referrer-Policy", "Content-Encoding"):
+        assert proxied[1].get(name.lower()) == direct[1].get(name.lower()), (path, name)
+    again = get(caddy, path, {**headers, "If-None-Match": proxied[1]["etag"]})
+    assert again[0] == 304 and again[2] == b""
+
+
+def test_caddy_clips_and_the_rest(servers, caddy):
+    app, app_port, _ = servers
+    path = clip_path(app)
+    size = len(get(app_port, path)[2])
+    for rng in ("bytes=0-1", "bytes=-100", f"bytes=-{size + 500}", f"bytes={size}-"):
+        direct, proxied = get(app_port, path, {"Range": rng}), get(caddy, path, {"Range": rng})
+        assert direct[0] == proxied[0], rng
+        if direct[0] != 416:
+            assert proxied[2] == direct[2], rng
+    assert get(caddy, path)[1]["cache-control"] == "public, max-age=31536000, immutable"
+    status, headers, _ = get(caddy, "/blogs/storm/?order=oldest")
+    assert status == 301 and headers["location"].endswith("/blogs/storm/oldest/")
+    assert get(caddy, "/api/blogs")[0] == 200
+    assert get(caddy, "/blogs/nope/rss.xml")[0] == 404
 
 
 def test_caddyfile_is_valid(tmp_path):
