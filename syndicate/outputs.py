@@ -11,6 +11,7 @@ To add an output, write a builder and append it to `BLOG_OUTPUTS` (or `SITE_OUTP
 from __future__ import annotations
 
 import hashlib
+import inspect
 import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -155,10 +156,12 @@ def code_fingerprint() -> str:
     """A digest of the code and templates outputs are made with: a new release of them makes
     the publisher rebuild every blog once, though no blog changed."""
     package = Path(__file__).resolve().parent
-    sources = sorted([*package.glob("formats/*.py"), *package.glob("views/**/*.*"),
-                      *(package / name for name in ("outputs.py", "links.py", "transcripts.py", "model.py"))])
+    # Builders registered from other modules bring their own source in.
+    builders = {Path(inspect.getsourcefile(b) or __file__).resolve() for b in (*BLOG_OUTPUTS, *SITE_OUTPUTS)}
+    sources = sorted({*package.glob("formats/*.py"), *package.glob("views/**/*.*"), *builders,
+                      *(package / name for name in ("outputs.py", "links.py", "transcripts.py", "model.py"))})
     digest = hashlib.sha256()
     for source in sources:
         if source.is_file() and source.suffix != ".pyc":
-            digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()[:16]
