@@ -43,6 +43,7 @@ def figures() -> list[str]:
 
 
 def build_data(ctx: Context, entries: int, clips: int) -> Path:
+    from syndicate.clipstore import clip_root
     from syndicate.speech.worker import SpeechWorker
 
     source = sample()
@@ -54,18 +55,19 @@ def build_data(ctx: Context, entries: int, clips: int) -> Path:
     for item in numbered(source, clips, start=START + timedelta(days=30)):
         svc.newsroom.add_entry(SLUG, entry_fields(item))
     say(f"serving: making {clips} clips")
-    SpeechWorker(svc.store, app.config, svc.publisher, name="bench-serving").drain()
+    SpeechWorker(svc.store, app.config, name="bench-serving").drain()
     svc.store.close()
     return data_dir
 
 
 def _targets(data_dir: Path) -> dict[str, str]:
+    from syndicate.clipstore import clip_root
     from syndicate.store import Store
 
     store = Store("sqlite:///" + str(data_dir / "syndicate.db"))
     try:
         clip = next(e.audio.file for e in store.list_entries(SLUG, audio_ready=True)
-                    if (data_dir / "audio" / e.audio.file).is_file())
+                    if (clip_root(data_dir) / e.audio.file).is_file())
     finally:
         store.close()
     feed = f"/blogs/{SLUG}/podcast.xml"

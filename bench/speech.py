@@ -2,8 +2,8 @@
 clip being published in the podcast feed, against the raw pipeline on the same text.
 
 Posting is `Newsroom.add_entry` (what the API's POST does after validation). A `SpeechWorker`
-runs in a thread of the same process, polling the queue every 50 ms as `syndicate serve`'s
-workers do; the clock stops when the podcast feed written under feeds/ lists the entry (the feed
+runs in a thread of the same process, waiting for work as `syndicate serve`'s workers do, and
+a publisher thread rebuilds a blog when its version changes; the clock stops when the podcast feed written under feeds/ lists the entry (the feed
 only lists entries whose clip is ready, so that is when a podcast app can fetch it).
 
 The raw pipeline is the engine's synthesis of the entry's prepared text (`prepare_speech`, not
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from .common import Context, Report, Row, fmt_ratio, fmt_seconds, median, profile, ratio, say, status
-from .data import entry_fields, make_app, rebuild_costs, sample, services
+from .data import entry_fields, follow_versions, make_app, rebuild_costs, sample, services
 
 TITLE = "Speech overhead"
 METHOD = ("For each of the {count} entries of the bundled sample blog: `Newsroom.add_entry`, with a "
@@ -100,9 +100,12 @@ def run(ctx: Context) -> Report:
     raw_cpu: list[tuple[float, float]] = []  # (audio seconds, CPU seconds) of the raw pipeline
 
     stop = threading.Event()
-    worker = SpeechWorker(svc.store, config, svc.publisher, name="bench-speech")
-    thread = threading.Thread(target=worker.run, args=(stop, 0.05), name="bench-speech", daemon=True)
+    worker = SpeechWorker(svc.store, config, name="bench-speech")
+    thread = threading.Thread(target=worker.run, args=(stop,), name="bench-speech", daemon=True)
     thread.start()
+    # Workers never publish: a publisher follows blog versions and rebuilds what changed.
+    follower = threading.Thread(target=follow_versions, args=(svc, stop), name="bench-publisher", daemon=True)
+    follower.start()
     try:
         for round_ in range(runs):
             slug = f"speech-{round_}"
@@ -127,6 +130,7 @@ def run(ctx: Context) -> Report:
     finally:
         stop.set()
         thread.join(timeout=30)
+        follower.join(timeout=30)
 
     # The same without the polling worker: post, then run the job at once in this thread.
     slug = "speech-drain"

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from . import config as settings
+from .clipstore import ClipStore
 from .newsroom import Newsroom
 from .publish import Publisher
 from .store import Store
@@ -19,7 +20,7 @@ from .web.context import Services
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the declared settings (see `syndicate.config`), overridden by `config`.
 
-    Creates the data dir's feeds/ and audio/ folders and brings the database schema up to date.
+    Creates the data dir's feeds/ and public/audio/ folders and brings the database schema up to date.
     Background speech workers are not started here: `syndicate serve` and `demo` start them.
     """
     values = settings.load(config)
@@ -28,12 +29,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = values["MAX_REQUEST_BYTES"]
     app.json.sort_keys = False
     data_dir = Path(values["DATA_DIR"])
-    for name in ("feeds", "audio"):
-        (data_dir / name).mkdir(parents=True, exist_ok=True)
+    (data_dir / "feeds").mkdir(parents=True, exist_ok=True)
+    clips = ClipStore.in_data_dir(data_dir)
+    clips.root.mkdir(parents=True, exist_ok=True)
     store = Store(values["DATABASE_URL"])
     store.migrate()
     publisher = Publisher(store, values, static_base=values.get("STATIC_BASE", ""))
-    newsroom = Newsroom(store, data_dir / "audio", publisher, max_entry_chars=values["MAX_ENTRY_CHARS"])
+    newsroom = Newsroom(store, clips, publisher, max_entry_chars=values["MAX_ENTRY_CHARS"])
     app.extensions["syndicate"] = Services(store, publisher, newsroom, values)
     init_app(app)
     app.wsgi_app = FastPath(app.wsgi_app, publisher, values)

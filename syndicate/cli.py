@@ -4,6 +4,7 @@ Errors print one line on stderr and exit non-zero; they never show a traceback.
 """
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import sys
@@ -17,10 +18,12 @@ import click
 
 from . import ingest, validate
 from .app import create_app
+from .clipstore import clip_root
 from .config import ConfigError, speech_workers
 from .links import FEED_FILES, Links
 from .store import StoreError
-from .workers import start_processes
+from . import server
+from .workers import start_processes, stop_processes
 
 URL = re.compile(r"^https?://", re.I)
 
@@ -73,34 +76,44 @@ def main() -> None:
     """syndicate: live blogs as feeds, podcast episodes and an accessible text view."""
 
 
-def _serve(app, host: str, port: int, workers: int | None) -> None:
-    import waitress
+def _serve(app, host: str, port: int, workers: int | None, web_processes: int | None = None) -> None:
+    """Start the speech workers, then run the HTTP server until it is stopped; the workers end
+    with this process (however it ends: see `workers.die_with_parent`)."""
+    count = speech_workers(app.config) if workers is None else workers
+    processes = start_processes(dict(app.config), count) if count else []
+    name = "gunicorn" if server.gunicorn_available() else "waitress"
+    click.echo(f"syndicate: serving on http://{host}:{port}/ ({name}) with {count} speech worker(s); Ctrl+C stops")
+    parent = os.getpid()
+    try:
+        server.run(app, host, port, processes=web_processes)
+    finally:
+        if os.getpid() == parent:  # gunicorn's forked web processes leave through here too
+            stop_processes(processes)
 
-    config = app.config
-    count = speech_workers(config) if workers is None else workers
-    if count:
-        start_processes(dict(config), count)
-    click.echo(f"syndicate: serving on http://{host}:{port}/ with {count} speech worker(s); Ctrl+C stops")
-    waitress.serve(app, host=host, port=port, threads=8, ident="syndicate", _quiet=True)
+
+WEB_PROCESSES = click.option("--web-processes", type=click.IntRange(min=1), default=None,
+                             help="HTTP server processes (default: one per core, at least 2).")
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", type=int, default=None, help="Speech worker processes (default: SYNDICATE_SPEECH_WORKERS).")
-def serve(host: str, port: int, workers: int | None) -> None:
-    """Run the service on a production WSGI server (waitress)."""
+@WEB_PROCESSES
+def serve(host: str, port: int, workers: int | None, web_processes: int | None) -> None:
+    """Run the service on a production WSGI server (gunicorn; waitress where it cannot run)."""
     app = _app(STATIC_BASE=f"http://{host}:{port}")
     if not app.config["API_TOKEN"]:
         click.echo("syndicate: SYNDICATE_API_TOKEN is not set: the API is read-only", err=True)
-    _serve(app, host, port, workers)
+    _serve(app, host, port, workers, web_processes)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", type=int, default=None)
-def demo(host: str, port: int, workers: int | None) -> None:
+@WEB_PROCESSES
+def demo(host: str, port: int, workers: int | None, web_processes: int | None) -> None:
     """Load the bundled sample blog and serve it, printing its URLs and an API token."""
     from .samples import DEMO_FILE, DEMO_LANGUAGE, DEMO_SLUG, DEMO_TIMEZONE
 
@@ -115,7 +128,7 @@ def demo(host: str, port: int, workers: int | None) -> None:
         click.echo(f"{kind.upper() + ' feed:':<15}{links.feed(DEMO_SLUG, kind)}")
     click.echo(f"API:           {base}/api/blogs   (OpenAPI: {base}/api/openapi.json)")
     click.echo(f"API token:     {token}")
-    _serve(app, host, port, workers)
+    _serve(app, host, port, workers, web_processes)
 
 
 def _import(app, data: bytes, slug: str | None, zone: str | None, language: str | None,
@@ -181,7 +194,7 @@ def build(out: str, base_url: str | None) -> None:
     app = _app()
     services = _services(app)
     base = base_url or app.config["BASE_URL"] or "http://127.0.0.1:8000"
-    count = export_site(services.store, services.publisher, Path(app.config["DATA_DIR"]) / "audio", Path(out), base)
+    count = export_site(services.store, services.publisher, clip_root(app.config["DATA_DIR"]), Path(out), base)
     click.echo(f"wrote {count} file(s) to {out}/ for {base}")
 
 
@@ -195,7 +208,7 @@ def worker(processes: int | None, once: bool) -> None:
     if once:
         from .speech.worker import SpeechWorker  # the audio stack: only for this command
 
-        done = SpeechWorker(services.store, app.config, services.publisher).drain()
+        done = SpeechWorker(services.store, app.config).drain()
         click.echo(f"made {done} clip(s)")
         return
     count = processes or speech_workers(app.config) or 1
@@ -206,6 +219,8 @@ def worker(processes: int | None, once: bool) -> None:
             process.join()
     except KeyboardInterrupt:
         pass
+    finally:
+        stop_processes(processes_)
 
 
 @main.command()
@@ -220,7 +235,7 @@ def synth(slug: str | None) -> None:
         total = services.store.request_speech(slug)
     except StoreError as exc:
         _fail(str(exc).removeprefix("store: "))
-    worker = SpeechWorker(services.store, app.config, services.publisher)
+    worker = SpeechWorker(services.store, app.config)
     with click.progressbar(length=total, label="Speaking", file=sys.stderr) as bar:
         while worker.run_once():
             bar.update(1)

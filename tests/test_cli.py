@@ -114,7 +114,7 @@ def test_synth_makes_missing_clips(cli, data_dir):
     result = cli("synth", "--blog", "coast")
     assert result.exit_code == 0, result.output
     assert "2 clip(s) requested, 0 failed" in result.output
-    assert len(list((data_dir / "audio" / "coast").glob("*.mp3"))) == 2
+    assert len(list((data_dir / "public" / "audio" / "coast").glob("*.mp3"))) == 2
     assert cli("synth", "--blog", "nope").exit_code == 1
 
 

@@ -24,7 +24,7 @@ def service(tmp_path_factory):
                                               "timezone": DEMO_TIMEZONE})
     parsed = ingest.parse(DEMO_FILE.read_bytes(), timezone=DEMO_TIMEZONE)
     services.newsroom.import_blog(DEMO_SLUG, parsed)
-    SpeechWorker(services.store, app.config, services.publisher).drain(limit=3)
+    SpeechWorker(services.store, app.config).drain(limit=3)
     server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -78,7 +78,7 @@ def test_queue_and_clips_on_postgres(pg_app):
     assert len(ids) == 4 and len(set(ids)) == 4  # SKIP LOCKED: four workers, four different jobs
     with store.write() as conn:  # let those leases lapse, as if the workers had died
         conn.exec_driver_sql("UPDATE jobs SET locked_until = now() - interval '1 second'")
-    assert SpeechWorker(store, pg_app.config, services.publisher).drain() == 4
+    assert SpeechWorker(store, pg_app.config).drain() == 4
     entries = client.get("/api/blogs/storm/entries").json["entries"]
     assert {e["audio"]["status"] for e in entries} == {"ready"}
     assert b"<enclosure" in client.get("/blogs/storm/podcast.xml").data

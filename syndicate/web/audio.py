@@ -4,10 +4,9 @@ Clips are sent by `clips.clip_answer` (ranges, ETag, 304, immutable caching).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, Response, abort, current_app, request
 
+from ..clipstore import clip_root
 from ..model import Audio
 from ..transcripts import clip_vtt
 from .clips import clip_answer
@@ -19,7 +18,7 @@ bp = Blueprint("audio", __name__)
 @bp.route("/audio/<path:name>", methods=["GET", "HEAD"])
 def clip(name: str):
     # Normally answered by the fast path; this route serves the same answer when it is off.
-    answer = clip_answer(Path(current_app.config["DATA_DIR"]) / "audio", name, request.environ)
+    answer = clip_answer(clip_root(current_app.config["DATA_DIR"]), name, request.environ)
     if answer is None:
         abort(404)
     status, headers, body = answer

@@ -12,12 +12,12 @@ paths, missing documents, any error) goes to Flask unchanged.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from werkzeug.http import parse_etags
 from werkzeug.wsgi import get_host
 
+from ..clipstore import clip_root
 from ..links import KIND_BY_FILE, Links
 from .clips import clip_answer
 from .serving import (
@@ -37,7 +37,7 @@ class FastPath:
         self.publisher = publisher
         self.base_url = config["BASE_URL"]
         self.hub = config["WEBSUB_HUB"]
-        self.audio_dir = Path(config["DATA_DIR"]) / "audio"
+        self.audio_dir = clip_root(config["DATA_DIR"])
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
