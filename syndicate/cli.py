@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import sys
+import time
 import urllib.error
 import urllib.request
 import unicodedata
@@ -23,7 +24,7 @@ from .config import ConfigError, speech_workers
 from .links import FEED_FILES, Links
 from .store import StoreError
 from . import server
-from .workers import start_processes, stop_processes
+from .workers import WorkerPool
 
 URL = re.compile(r"^https?://", re.I)
 
@@ -80,7 +81,7 @@ def _serve(app, host: str, port: int, workers: int | None, web_processes: int | 
     """Start the speech workers, then run the HTTP server until it is stopped; the workers end
     with this process (however it ends: see `workers.die_with_parent`)."""
     count = speech_workers(app.config) if workers is None else workers
-    processes = start_processes(dict(app.config), count) if count else []
+    pool = WorkerPool(app.config, count).start()
     name = "gunicorn" if server.gunicorn_available() else "waitress"
     click.echo(f"syndicate: serving on http://{host}:{port}/ ({name}) with {count} speech worker(s); Ctrl+C stops")
     parent = os.getpid()
@@ -88,7 +89,7 @@ def _serve(app, host: str, port: int, workers: int | None, web_processes: int | 
         server.run(app, host, port, processes=web_processes)
     finally:
         if os.getpid() == parent:  # gunicorn's forked web processes leave through here too
-            stop_processes(processes)
+            pool.stop()
 
 
 WEB_PROCESSES = click.option("--web-processes", type=click.IntRange(min=1), default=None,
@@ -212,15 +213,15 @@ def worker(processes: int | None, once: bool) -> None:
         click.echo(f"made {done} clip(s)")
         return
     count = processes or speech_workers(app.config) or 1
-    processes_ = start_processes(dict(app.config), count)
+    pool = WorkerPool(app.config, count).start()
     click.echo(f"syndicate: {count} speech worker(s) running; Ctrl+C stops")
     try:
-        for process in processes_:
-            process.join()
+        while True:
+            time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
-        stop_processes(processes_)
+        pool.stop()
 
 
 @main.command()

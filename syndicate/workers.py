@@ -116,6 +116,46 @@ def start_processes(config: Mapping[str, Any], count: int) -> list[WorkerProcess
     return processes
 
 
+class WorkerPool:
+    """Speech worker processes kept running: one that dies (killed, out of memory) is started
+    again, so a crash costs one clip's lease, never a worker for good."""
+
+    CHECK_SECONDS = 0.5
+
+    def __init__(self, config: Mapping[str, Any], count: int) -> None:
+        self.config = dict(config)
+        self.count = count
+        self.processes: list[WorkerProcess] = []
+        self.restarts = 0
+        self._stop = threading.Event()
+        self._watch: threading.Thread | None = None
+
+    def start(self) -> "WorkerPool":
+        """Start the workers, and a thread that restarts any that dies."""
+        self.processes = start_processes(self.config, self.count)
+        if self.count:
+            self._watch = threading.Thread(target=self._keep_running, name="speech-workers", daemon=True)
+            self._watch.start()
+        return self
+
+    def _keep_running(self) -> None:
+        while not self._stop.wait(self.CHECK_SECONDS):
+            for index, process in enumerate(self.processes):
+                if not process.is_alive() and not self._stop.is_set():
+                    logging.getLogger(__name__).warning(
+                        "workers: speech worker %d (pid %d) ended with %s; starting another",
+                        index, process.pid, process.exitcode)
+                    [self.processes[index]] = start_processes(self.config, 1)
+                    self.restarts += 1
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop restarting, and stop the workers (see `stop_processes`)."""
+        self._stop.set()
+        if self._watch is not None:
+            self._watch.join()
+        stop_processes(self.processes, timeout)
+
+
 def stop_processes(processes: list[WorkerProcess], timeout: float = 10.0) -> None:
     """Ask workers to stop (SIGTERM), then kill those still running after `timeout` seconds."""
     for process in processes:

@@ -9,8 +9,8 @@ A worker never rebuilds published outputs: recording a clip bumps the blog's ver
 the publisher follows versions. While a worker speaks, a heartbeat thread renews its lease,
 so a killed worker's job is taken up again within the lease (seconds), not minutes. An idle
 worker only reads: it waits (backing off up to MAX_IDLE seconds, woken early by new work)
-and claims a job only when one is due. On start, and every SWEEP_SECONDS, it removes orphan
-clips (see `ClipStore.remove_orphans`).
+and claims a job only when one is due. It removes orphan clips (see
+`ClipStore.remove_orphans`) when it starts, when its queue empties, and every SWEEP_SECONDS.
 """
 from __future__ import annotations
 
@@ -137,20 +137,22 @@ class SpeechWorker:
 
     def run(self, stop: threading.Event) -> None:
         """Work until `stop` is set. Idle, the worker reads the queue at most once every
-        MAX_IDLE seconds (sooner when new work is signalled) and never takes the write lock."""
+        MAX_IDLE seconds (sooner when new work is signalled) and never takes the write lock.
+        Orphan clips are swept at start, when the queue empties after work, and every
+        SWEEP_SECONDS."""
         wakeup = self.store.wakeup()
         idle = MIN_IDLE
-        next_sweep = 0.0
+        next_sweep, worked = 0.0, False
         try:
             while not stop.is_set():
                 try:
-                    if time.monotonic() >= next_sweep:
-                        self.remove_orphans()
-                        next_sweep = time.monotonic() + SWEEP_SECONDS
                     due = self.store.seconds_until_due()
                     if due == 0.0 and self.run_once():
-                        idle = MIN_IDLE
+                        idle, worked = MIN_IDLE, True
                         continue
+                    if (worked and due is None) or time.monotonic() >= next_sweep:
+                        self.remove_orphans()
+                        next_sweep, worked = time.monotonic() + SWEEP_SECONDS, False
                 except Exception:  # noqa: BLE001 - e.g. the database is briefly locked: keep going
                     log.exception("speech: worker %s hit an error; retrying", self.name)
                     due = None

@@ -24,7 +24,7 @@ from .queue import dequeue, enqueue
 from .schema import UTCDateTime, blogs, entries, jobs
 
 
-LEASE_SECONDS = 10.0  # a worker renews its lease while it works (see `renew_lease`)
+LEASE_SECONDS = 6.0  # a worker renews its lease every quarter of it while it works (`renew_lease`)
 
 
 @dataclass(frozen=True)
