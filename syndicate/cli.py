@@ -86,7 +86,9 @@ def _serve(app, host: str, port: int, workers: int | None, web_processes: int | 
     click.echo(f"syndicate: serving on http://{host}:{port}/ ({name}) with {count} speech worker(s); Ctrl+C stops")
     parent = os.getpid()
     try:
-        server.run(app, host, port, processes=web_processes)
+        # Each web process opens its own database connections (the parent's stay the parent's).
+        store = _services(app).store
+        server.run(app, host, port, processes=web_processes, after_fork=lambda: store.engine.dispose(close=False))
     finally:
         if os.getpid() == parent:  # gunicorn's forked web processes leave through here too
             pool.stop()

@@ -14,8 +14,6 @@ import logging
 import os
 from typing import Any, Callable
 
-from flask import Flask
-
 log = logging.getLogger(__name__)
 THREADS = 8  # per web process: requests mostly wait on I/O
 
@@ -34,10 +32,11 @@ def default_processes() -> int:
     return max(2, os.cpu_count() or 1)
 
 
-def run(app: Flask, host: str, port: int, *, processes: int | None = None, threads: int = THREADS,
+def run(app: Callable, host: str, port: int, *, processes: int | None = None, threads: int = THREADS,
         after_fork: Callable[[], None] | None = None) -> None:
-    """Serve `app` on host:port until stopped (SIGTERM or SIGINT). `after_fork` runs in each
-    web process when it starts (gunicorn only)."""
+    """Serve the WSGI `app` on host:port until stopped (SIGTERM or SIGINT). `after_fork` runs in
+    each web process when it starts (gunicorn only), e.g. to drop database connections that
+    were opened before the fork."""
     if gunicorn_available():
         _gunicorn(app, host, port, processes or default_processes(), threads, after_fork)
     else:
@@ -46,7 +45,7 @@ def run(app: Flask, host: str, port: int, *, processes: int | None = None, threa
         waitress.serve(app, host=host, port=port, threads=threads, ident="syndicate", _quiet=True)
 
 
-def _gunicorn(app: Flask, host: str, port: int, processes: int, threads: int,
+def _gunicorn(app: Callable, host: str, port: int, processes: int, threads: int,
               after_fork: Callable[[], None] | None) -> None:
     from gunicorn.app.base import BaseApplication
     from gunicorn.http import wsgi as gunicorn_wsgi
@@ -58,7 +57,6 @@ def _gunicorn(app: Flask, host: str, port: int, processes: int, threads: int,
 
     def post_fork(_arbiter: Any, _worker: Any) -> None:
         die_with_parent(parent)
-        app.extensions["syndicate"].store.engine.dispose(close=False)  # the parent's connections stay its own
         if after_fork is not None:
             after_fork()
 
@@ -82,7 +80,7 @@ def _gunicorn(app: Flask, host: str, port: int, processes: int, threads: int,
             for key, value in options.items():
                 self.cfg.set(key, value)
 
-        def load(self) -> Flask:
+        def load(self) -> Callable:
             return app
 
     Server().run()

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from .queue import CHANNEL
 
 log = logging.getLogger(__name__)
-STAT_EVERY = 0.05  # seconds between looks at SQLite's log
+STAT_EVERY = 0.1  # seconds between looks at SQLite's log: how soon new work is noticed
 
 
 class Wakeup:
