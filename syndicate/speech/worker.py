@@ -55,8 +55,10 @@ class SpeechWorker:
         if job is None:
             return False
         try:
-            with self._heartbeat(job):
-                self._process(job)
+            with self._heartbeat(job):  # renewed while speaking; recording needs no renewal
+                made = self._make(job)
+            if made is not None:
+                self._record(job, *made)
         except Exception as exc:  # noqa: BLE001 - any failure of one clip is retried, not fatal
             retry_in = None if job.attempts >= self.retries else min(2.0 ** job.attempts, MAX_BACKOFF)
             log.warning("speech: entry %s failed (attempt %d): %s", job.entry_id, job.attempts, exc)
@@ -85,11 +87,12 @@ class SpeechWorker:
             done.set()
             thread.join()
 
-    def _process(self, job: Job) -> None:
+    def _make(self, job: Job) -> tuple[Blog, Entry, Audio] | None:
+        """The entry's clip, made and written (or found on disk); None when the entry is gone."""
         pair = self.store.job_entry(job)
         if pair is None:
             self.store.drop_job(job)
-            return
+            return None
         blog, entry = pair
         audio = self._current_clip(blog, entry)
         if audio is None:
@@ -97,6 +100,9 @@ class SpeechWorker:
             self.clips.write(clip.name, clip.mp3)
             audio = Audio("ready", clip.name, len(clip.mp3), clip.duration, clip.voice, clip.transcript,
                           cues=tuple(clip.cues))
+        return blog, entry, audio
+
+    def _record(self, job: Job, blog: Blog, entry: Entry, audio: Audio) -> None:
         done = self.store.finish_job(job, audio)
         if done.lost:  # another worker has the job: its clip may have this very name
             log.warning("speech: %s/%s was taken over by another worker", blog.slug, entry.id)

@@ -149,8 +149,8 @@ class JobQueries:
                 if result.rowcount:
                     blog_id = conn.execute(sa.select(entries.c.blog_id).where(entries.c.id == job.entry_id)).scalar()
                     touch(conn, blog_id, content=False)
-            else:
-                conn.execute(jobs.update().where(jobs.c.id == job.id).values(
+            else:  # (a lease lost meanwhile is another worker's now: left alone)
+                conn.execute(jobs.update().where(jobs.c.id == job.id, jobs.c.locked_by == job.owner).values(
                     locked_by=None, locked_until=None, last_error=error[:2000],
                     run_after=now() + timedelta(seconds=retry_in)))
 
