@@ -1,9 +1,11 @@
 """The store: blogs, entries, clips and the speech queue, through SQLAlchemy Core.
 
 SQLite (the embedded default, in WAL mode) and PostgreSQL both work by URL. Several changes
-that belong together go through `Store.transaction()` (a `Transaction`: the unit of work that
-importers and other outside code use). Writes go through `Store.write()`, which on SQLite takes the write lock up front (BEGIN IMMEDIATE) so that
-concurrent writers queue instead of failing halfway through a transaction.
+that belong together go through `Store.transaction()`, a `Transaction`: the unit of work that
+importers and other outside code use. Every write transaction, on SQLite, takes the write lock
+up front (BEGIN IMMEDIATE) so that concurrent writers queue instead of failing halfway.
+The mixins share their building blocks as plain functions of a connection (`blogs.blog_in`,
+`blogs.touch`, `entries.insert_entry`, `queue.enqueue`, ...), never each other's methods.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from .migrations import migrate
 from .transaction import Transaction
 from .wakeup import Wakeup, wakeup_for
 
-__all__ = ["Store", "StoreError", "NotFound", "Conflict", "Job", "Finished", "Transaction", "LEASE_SECONDS"]
+__all__ = ["Store", "StoreError", "NotFound", "Conflict", "Job", "Finished", "Transaction", "Wakeup",
+           "LEASE_SECONDS"]
 
 
 def _engine(url: str) -> sa.Engine:
