@@ -3,11 +3,11 @@ retry, serving with ranges, transcripts, and the podcast feed."""
 from __future__ import annotations
 
 import io
-import time
 
 import podcastparser
 
 from conftest import post_entry
+from processes import wait_until
 from syndicate import create_app
 from syndicate.speech.worker import SpeechWorker
 
@@ -117,7 +117,8 @@ def test_a_killed_workers_job_is_done_after_restart(app_config, client, app, aut
     job = store.claim_job("worker-that-dies", lease=0.2)  # leased, then never finished
     assert job is not None and store.claim_job("another") is None  # never twice at once
     restarted = create_app(app_config)
-    time.sleep(0.3)
+    assert 0 < restarted.extensions["syndicate"].store.seconds_until_due() <= 0.2  # due when the lease lapses
+    wait_until(lambda: restarted.extensions["syndicate"].store.seconds_until_due() == 0.0, 5, "the lease lapses")
     assert worker_for(restarted).drain() == 1
     assert restarted.test_client().get(f"/api/blogs/storm/entries/{entry['id']}").json["audio"]["status"] == "ready"
 
@@ -202,7 +203,8 @@ def test_a_clip_finished_after_its_entry_was_deleted_is_removed(client, app, aut
     worker = worker_for(app)
     speaking = threading.Thread(target=worker.run_once)
     speaking.start()
-    time.sleep(0.3)  # the worker has taken the job and is speaking
+    store = app.extensions["syndicate"].store
+    wait_until(lambda: store.queue_stats()["leased"] == 1, 30, "the worker has taken the job")
     assert client.delete(f"/api/blogs/storm/entries/{entry['id']}", headers=auth).status_code == 204
     speaking.join(60)
     assert not list((data_dir / "public" / "audio").glob("storm/*.mp3"))
