@@ -127,7 +127,8 @@ class WorkerPool:
         self.count = count
         self.processes: list[WorkerProcess] = []
         self.restarts = 0
-        self._stop = threading.Event()
+        self._stopping = threading.Event()  # no more restarts
+        self._stopped = threading.Event()  # the workers have ended: the watch may end too
         self._watch: threading.Thread | None = None
 
     def start(self) -> "WorkerPool":
@@ -139,9 +140,11 @@ class WorkerPool:
         return self
 
     def _keep_running(self) -> None:
-        while not self._stop.wait(self.CHECK_SECONDS):
+        # Workers started here die with this thread (PR_SET_PDEATHSIG follows the thread that
+        # started a process), so it lives until they have ended.
+        while not self._stopped.wait(self.CHECK_SECONDS):
             for index, process in enumerate(self.processes):
-                if not process.is_alive() and not self._stop.is_set():
+                if not process.is_alive() and not self._stopping.is_set():
                     logging.getLogger(__name__).warning(
                         "workers: speech worker %d (pid %d) ended with %s; starting another",
                         index, process.pid, process.exitcode)
@@ -150,10 +153,13 @@ class WorkerPool:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop restarting, and stop the workers (see `stop_processes`)."""
-        self._stop.set()
-        if self._watch is not None:
-            self._watch.join()
-        stop_processes(self.processes, timeout)
+        self._stopping.set()
+        try:
+            stop_processes(self.processes, timeout)
+        finally:
+            self._stopped.set()
+            if self._watch is not None:
+                self._watch.join()
 
 
 def stop_processes(processes: list[WorkerProcess], timeout: float = 10.0) -> None:

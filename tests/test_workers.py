@@ -162,3 +162,26 @@ def test_workers_die_with_their_parent_however_it_ends(tmp_path):
         if parent.poll() is None:
             parent.kill()
             parent.wait(10)
+
+
+def test_the_worker_command_replaces_a_dead_worker_and_takes_its_workers_along(app, client, auth, blog):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SYNDICATE_DATA_DIR": app.config["DATA_DIR"]}
+    command = subprocess.Popen([sys.executable, "-m", "syndicate.cli", "worker", "--processes", "1"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        [first] = wait_until(lambda: descendants(command.pid), 30, "a worker process")
+        os.kill(first, signal.SIGKILL)
+        [second] = wait_until(lambda: descendants(command.pid) - {first}, 30, "a worker in its place")
+        entry = post_entry(client, auth, text="The bridge has reopened.")
+        store = app.extensions["syndicate"].store
+        wait_until(lambda: store.get_entry("storm", entry["id"]).audio.status == "ready", 60,
+                   "the new worker makes the clip")
+        family = descendants(command.pid)
+        os.kill(command.pid, signal.SIGKILL)
+        command.wait(10)
+        wait_until(lambda: not alive(family), 10, "the workers end with the command")
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait(10)
