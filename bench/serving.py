@@ -43,7 +43,6 @@ def figures() -> list[str]:
 
 
 def build_data(ctx: Context, entries: int, clips: int) -> Path:
-    from syndicate.clipstore import clip_root
     from syndicate.speech.worker import SpeechWorker
 
     source = sample()

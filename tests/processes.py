@@ -58,6 +58,12 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def at_least(pid: int, count: int) -> set[int] | None:
+    """The live processes below `pid` once there are `count` of them, else None (for `wait_until`)."""
+    found = descendants(pid)
+    return found if len(found) >= count else None
+
+
 def alive(pids: Iterable[int]) -> set[int]:
     """Those of `pids` still running (zombies count as gone)."""
     parents = _parents()

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from processes import alive, descendants, free_port, kill_tree_now, start_serve, wait_until
+from processes import alive, at_least, free_port, kill_tree_now, start_serve, wait_until
 
 TOKEN = "serve-test-token-0123456789"
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc"), reason="process checks read /proc")
@@ -28,16 +28,10 @@ def serve(tmp_path):
     process.wait(10)
 
 
-def _children_up(process, count: int) -> set[int]:
-    # gunicorn's web processes and the speech workers: all started before we look
-    return wait_until(lambda: (lambda kids: kids if len(kids) >= count else None)(descendants(process.pid)),
-                      30, f"{count} child processes of serve")
-
-
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_no_process_of_serve_outlives_it(serve, how):
     process, port = serve
-    family = _children_up(process, 4)  # 2 web processes + 2 speech workers
+    family = wait_until(lambda: at_least(process.pid, 4), 30, "2 web processes and 2 speech workers")
     os.kill(process.pid, how)
     process.wait(15)
     wait_until(lambda: not alive(family), 10, f"every process of serve gone after {how.name}")
