@@ -130,11 +130,16 @@ def run(ctx: Context) -> Report:
     failed = sum(x["count"] - x["ready"] for xs in results.values() for x in xs)
     audio = median(x["audio"] for x in results[default])
     cores = default
+    # The ceiling: one worker alone may keep more than one core busy (flite renders an entry's
+    # pieces in parallel processes), so N workers on N cores can be at most N / that faster.
+    busy_one = median(x["cpu"] / x["seconds"] for x in results[1])
+    ceiling = cores / max(busy_one, 1.0)
     report = Report(TITLE, METHOD.format(count=count, default=default, runs=runs))
     report.rows.append(Row(
         f"2. Batch: import {count} entries with audio, {default} workers vs 1", fmt_seconds(value),
-        fmt_seconds(base) + " (1 worker)", fmt_ratio(speedup) + " × faster", f"close to {cores} (cores)",
-        status(speedup >= 0.9 * cores),
+        fmt_seconds(base) + " (1 worker)", fmt_ratio(speedup) + " × faster",
+        f"close to the ceiling, {ceiling:.2f} ({cores} cores / {busy_one:.2f} cores one worker keeps busy)",
+        status(speedup >= 0.9 * ceiling),
         f"median of {runs}; {audio:.0f} s of audio; {count / value:.1f} clips/s" + (f"; {failed} clip(s) failed" if failed else "")))
     report.rows.append(Row(
         "2. Batch: audio seconds produced per CPU second", f"{per_cpu:.1f}",
@@ -160,14 +165,14 @@ def run(ctx: Context) -> Report:
             row.value, row.ratio, row.status = f"not measured: {failed} clip(s) failed", "-", "not measured"
         report.details.append(f"first clip error: {error}"[:400])
         return report
-    if speedup < 0.9 * cores:
+    if speedup < 0.9 * ceiling:
         cpu_1 = median(x["cpu"] for x in results[1])
         cpu_n = median(x["cpu"] for x in results[default])
         busy = median(x["cpu"] / x["seconds"] for x in results[default])
         others = median(x["others"] / x["seconds"] for x in results[default])
         busy_1 = median(x["cpu"] / x["seconds"] for x in results[1])
         bound = cores / busy_1 if busy_1 else float("nan")
-        text = f"{default} workers were {fmt_ratio(speedup)} × as fast as one (target: close to {cores}). "
+        text = f"{default} workers were {fmt_ratio(speedup)} × as fast as one (ceiling: {ceiling:.2f}). "
         if cpu_n > 1.1 * cpu_1:
             text += (f"The work grew with more workers ({cpu_1:.0f} → {cpu_n:.0f} CPU s), so they get in each "
                      f"other's way (the database's write lock, or rebuilding the same outputs). ")

@@ -100,14 +100,15 @@ def run(ctx: Context) -> Report:
     server = syndicate_server(data_dir, free_port(), ctx.folder("memory") / "syndicate.log")
     with server:
         time.sleep(0.5)
-        idle = proc_status(server.pid, "VmRSS")
+        pid = server.serving_pid()  # gunicorn's web process, not its arbiter
+        idle = proc_status(pid, "VmRSS")
         say(f"memory: fetching {len(urls)} documents")
         with ThreadPoolExecutor(8) as pool:
             fetched = list(pool.map(lambda p: fetch(server.url + p), urls))
         statuses = [f.status for f in fetched]
         doc_bytes = sum(len(f.body) for f in fetched)
         largest = max(len(f.body) for f in fetched)
-        after_first = proc_status(server.pid, "VmRSS")
+        after_first = proc_status(pid, "VmRSS")
         say(f"memory: {seconds} s of load over every document")
         if wrk_path():
             load = wrk(server.url + "/", seconds, script=rotating_script(ctx.folder("memory") / "paths.lua", urls))
@@ -115,8 +116,8 @@ def run(ctx: Context) -> Report:
         else:
             load = python_load([server.url + p for p in urls], seconds)
             tool = "a Python client (wrk missing)"
-        peak = proc_status(server.pid, "VmHWM")
-        end = proc_status(server.pid, "VmRSS")
+        peak = proc_status(pid, "VmHWM")
+        end = proc_status(pid, "VmRSS")
 
     say("memory: attributing memory in-process (tracemalloc)")
     parts = attribute(data_dir, urls)
@@ -169,7 +170,7 @@ def run(ctx: Context) -> Report:
                f"their HTML, text and transcript, alive)" if items > 1e6 else "")
             + f". Documents are cached by count (up to {cache or '?'}), whatever their size, most of them "
             f"old pages of feeds that readers rarely ask for; on top come the objects of up to 8 documents "
-            f"built at once by waitress's 8 threads and the fragmentation they leave in glibc's per-thread "
+            f"built at once by the web process's 8 threads and the fragmentation they leave in glibc's per-thread "
             f"heaps. " + upper_first("; ".join(remedies)) + " would bring the peak under 150 MB; running the "
             "server with MALLOC_ARENA_MAX=2 helps a little (about 8 MB less in one trial on this machine).")
     return report

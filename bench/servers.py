@@ -1,5 +1,5 @@
 """Servers and load for the HTTP figures: `syndicate serve`, a bare WSGI endpoint under the same
-waitress settings, nginx on a static export, and wrk. Everything listens on 127.0.0.1 only, and
+server and settings, nginx on a static export, and wrk. Everything listens on 127.0.0.1 only, and
 every process started here is stopped here, by its own pid."""
 from __future__ import annotations
 
@@ -86,6 +86,12 @@ class Process:
             proc.kill()
             proc.wait(timeout=10)
 
+    def serving_pid(self) -> int:
+        """The process answering requests: the one web process under gunicorn's arbiter, or
+        the process itself (a single-process server)."""
+        children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent_of(int(p)) == self.pid]
+        return children[0] if len(children) == 1 else self.pid
+
     def __enter__(self) -> "Process":
         return self.start()
 
@@ -93,11 +99,19 @@ class Process:
         self.stop()
 
 
+def _parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def syndicate_server(data_dir: Path, port: int, log: Path, **env: str) -> Process:
-    """`syndicate serve` (waitress, threads=8) with no speech workers."""
+    """`syndicate serve` (one web process of 8 threads, as the bare endpoint) with no speech workers."""
     environ = {"SYNDICATE_DATA_DIR": str(data_dir), "SYNDICATE_SPEECH_WORKERS": "-1",
                "PYTHONPATH": str(ROOT), **env}
-    command = [sys.executable, "-m", "syndicate.cli", "serve", "--host", HOST, "--port", str(port), "--workers", "0"]
+    command = [sys.executable, "-m", "syndicate.cli", "serve", "--host", HOST, "--port", str(port), "--workers", "0",
+               "--web-processes", "1"]
     return Process("syndicate serve", command, port, env=environ, log=log)
 
 

@@ -1,6 +1,6 @@
-"""Figure 3: serving. Requests per second and p50/p99 latency of `syndicate serve` (waitress,
+"""Figure 3: serving. Requests per second and p50/p99 latency of `syndicate serve` (gunicorn,
 8 threads) for the podcast feed (200 and 304), the text view and a ranged audio request, against
-a bare WSGI endpoint under the same waitress settings returning the same bytes and headers, and
+a bare WSGI endpoint under the same server and settings returning the same bytes and headers, and
 against nginx serving a plain copy of the published tree (the limit, and what `syndicate build`
 writes). Then nginx with the shipped deploy/nginx.conf, serving the tree in place and passing
 the rest to the app, against that plain nginx.
@@ -22,9 +22,9 @@ from .servers import (Load, bare_server, fetch, free_port, nginx_deploy_server, 
 
 TITLE = "Serving"
 METHOD = ("A blog of {entries} entries ({clips} newest with real clips; the older ones have clip "
-          "records only) served by `syndicate serve` (waitress, threads=8, no speech workers). wrk "
+          "records only) served by `syndicate serve` (gunicorn, one web process of 8 threads, no speech workers). wrk "
           "(-t2 -c16, keep-alive, {seconds} s per run, no Accept-Encoding, so bodies are not gzipped) "
-          "on the same machine. Baseline: a bare WSGI app under the same waitress settings answering "
+          "on the same machine. Baseline: a bare WSGI app under the same server and settings answering "
           "with the bytes and headers captured from syndicate (dict lookup, If-None-Match, one byte "
           "range). nginx serves a plain copy of the published tree with a minimal config (the limit); "
           "nginx with the shipped deploy/nginx.conf serves the tree in place. Servers take turns "
@@ -65,12 +65,13 @@ def build_data(ctx: Context, entries: int, clips: int) -> Path:
 
 
 def _targets(data_dir: Path) -> dict[str, str]:
+    from syndicate.clipstore import clip_root
     from syndicate.store import Store
 
     store = Store("sqlite:///" + str(data_dir / "syndicate.db"))
     try:
         clip = next(e.audio.file for e in store.list_entries(SLUG, audio_ready=True)
-                    if (data_dir / "public" / "audio" / e.audio.file).is_file())
+                    if (clip_root(data_dir) / e.audio.file).is_file())
     finally:
         store.close()
     feed = f"/blogs/{SLUG}/podcast.xml"
@@ -237,7 +238,7 @@ def run(ctx: Context) -> Report:
                 say(f"serving: run {r + 1}/{runs}, {kind}")
                 for name in order[r % len(order):] + order[:r % len(order)]:
                     url = servers[name].url + targets[kind]
-                    pid = servers[name].pid
+                    pid = servers[name].serving_pid()
                     before, switches = cpu_seconds_of(pid), context_switches(pid)
                     load = wrk(url, seconds, headers=headers[(kind, name)])
                     loads[(kind, name)].append(load)
@@ -281,7 +282,7 @@ def run(ctx: Context) -> Report:
         report.details.append("unexpected statuses before the runs: " + "; ".join(wrong))
     costs = inprocess_costs(data_dir, targets, fixtures)
     report.details.append(
-        "server process CPU per request under load (waitress included), syndicate vs bare: " + "; ".join(
+        "server process CPU per request under load (the server included), syndicate vs bare: " + "; ".join(
             f"{kind} {us(median(cpu[(kind, 'syndicate')]))} vs {us(median(cpu[(kind, 'bare')]))}, "
             f"{median(ctx_switches[(kind, 'syndicate')]):.1f} vs {median(ctx_switches[(kind, 'bare')]):.1f} context "
             f"switches" for kind in KINDS))
@@ -313,7 +314,7 @@ def run(ctx: Context) -> Report:
             parts.append(", ".join(why))
         report.misses.append(
             "below 0.9 × the bare endpoint: " + "; ".join(parts) + ". "
-            f"A request through waitress to the bare app costs about {us(server_cost)} of the machine's time at "
+            f"A request through the server to the bare app costs about {us(server_cost)} of the machine's time at "
             f"full load (wrk shares the two cores, one process holds the GIL), so reaching 0.9 × bare leaves the "
             f"app about {us(allowed)} of extra CPU per request. What would reach it: answer from memory before "
             f"Flask with precomputed headers and no database query or file system call per request"

@@ -2,8 +2,9 @@
 clip being published in the podcast feed, against the raw pipeline on the same text.
 
 Posting is `Newsroom.add_entry` (what the API's POST does after validation). A `SpeechWorker`
-runs in a thread of the same process, polling the queue every 50 ms as `syndicate serve`'s
-workers do; the clock stops when the podcast feed in the published tree lists the entry (the feed
+runs in a thread of the same process, waiting for work as `syndicate serve`'s workers do, and
+the publisher's watch rebuilds a blog when its version changes; the clock stops when the podcast
+feed in the published tree lists the entry (the feed
 only lists entries whose clip is ready, so that is when a podcast app can fetch it).
 
 The raw pipeline is the engine's synthesis of the entry's prepared text (`prepare_speech`, not
@@ -102,7 +103,7 @@ def run(ctx: Context) -> Report:
 
     stop = threading.Event()
     worker = SpeechWorker(svc.store, config, name="bench-speech")
-    thread = threading.Thread(target=worker.run, args=(stop, 0.05), name="bench-speech", daemon=True)
+    thread = threading.Thread(target=worker.run, args=(stop,), name="bench-speech", daemon=True)
     thread.start()
     watcher = svc.publisher.watch(stop, interval=0.05)  # as in `serve`: publishes what workers change
     try:

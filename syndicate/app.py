@@ -9,6 +9,7 @@ from flask import Flask
 
 from . import config as settings_module
 from . import layout
+from .clipstore import ClipStore
 from .links import Links
 from .newsroom import Newsroom
 from .publish import Publisher
@@ -58,7 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     store = Store(values["DATABASE_URL"])
     store.migrate()
     publisher = make_publisher(store, settings)
-    newsroom = Newsroom(store, settings.audio_dir, publisher, max_entry_chars=values["MAX_ENTRY_CHARS"])
+    newsroom = Newsroom(store, ClipStore(settings.audio_dir), publisher, max_entry_chars=values["MAX_ENTRY_CHARS"])
     app.extensions["syndicate"] = Services(store, publisher, newsroom, values, settings)
     init_app(app)
     app.wsgi_app = TreeFiles(app.wsgi_app, settings.tree, base=publisher.links.base, hub=settings.websub_hub)

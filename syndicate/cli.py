@@ -4,10 +4,12 @@ Errors print one line on stderr and exit non-zero; they never show a traceback.
 """
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 import unicodedata
@@ -21,7 +23,8 @@ from .app import create_app
 from .config import ConfigError, speech_workers
 from .links import FEED_FILES
 from .store import StoreError
-from .workers import start_processes
+from . import server
+from .workers import WorkerPool
 
 URL = re.compile(r"^https?://", re.I)
 
@@ -74,36 +77,48 @@ def main() -> None:
     """syndicate: live blogs as feeds, podcast episodes and an accessible text view."""
 
 
-def _serve(app, host: str, port: int, workers: int | None) -> None:
-    import waitress
+def _serve(app, host: str, port: int, workers: int | None, web_processes: int | None = None) -> None:
+    """Start the speech workers, then run the HTTP server until it is stopped; the workers end
+    with this process (however it ends: see `workers.die_with_parent`)."""
+    count = speech_workers(app.config) if workers is None else workers
+    pool = WorkerPool(app.config, count).start()
+    name = "gunicorn" if server.gunicorn_available() else "waitress"
+    click.echo(f"syndicate: serving on http://{host}:{port}/ ({name}) with {count} speech worker(s); Ctrl+C stops")
+    # Speech workers and the CLI change blogs in other processes: this process publishes them.
+    _services(app).publisher.watch(threading.Event(), interval=app.config["PUBLISH_INTERVAL"])
+    parent = os.getpid()
+    try:
+        # Each web process opens its own database connections (the parent's stay the parent's).
+        store = _services(app).store
+        server.run(app, host, port, processes=web_processes, after_fork=lambda: store.engine.dispose(close=False))
+    finally:
+        if os.getpid() == parent:  # gunicorn's forked web processes leave through here too
+            pool.stop()
 
-    config = app.config
-    count = speech_workers(config) if workers is None else workers
-    if count:
-        start_processes(dict(config), count)
-    # Speech workers and the CLI change blogs in other processes: publish what they change.
-    _services(app).publisher.watch(threading.Event(), interval=config["PUBLISH_INTERVAL"])
-    click.echo(f"syndicate: serving on http://{host}:{port}/ with {count} speech worker(s); Ctrl+C stops")
-    waitress.serve(app, host=host, port=port, threads=8, ident="syndicate", _quiet=True)
+
+WEB_PROCESSES = click.option("--web-processes", type=click.IntRange(min=1), default=None,
+                             help="HTTP server processes (default: one per core, at least 2).")
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", type=int, default=None, help="Speech worker processes (default: SYNDICATE_SPEECH_WORKERS).")
-def serve(host: str, port: int, workers: int | None) -> None:
-    """Run the service on a production WSGI server (waitress)."""
+@WEB_PROCESSES
+def serve(host: str, port: int, workers: int | None, web_processes: int | None) -> None:
+    """Run the service on a production WSGI server (gunicorn; waitress where it cannot run)."""
     app = _app(LISTEN_URL=f"http://{host}:{port}")
     if not app.config["API_TOKEN"]:
         click.echo("syndicate: SYNDICATE_API_TOKEN is not set: the API is read-only", err=True)
-    _serve(app, host, port, workers)
+    _serve(app, host, port, workers, web_processes)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", type=int, default=None)
-def demo(host: str, port: int, workers: int | None) -> None:
+@WEB_PROCESSES
+def demo(host: str, port: int, workers: int | None, web_processes: int | None) -> None:
     """Load the bundled sample blog and serve it, printing its URLs and an API token."""
     from .samples import DEMO_FILE, DEMO_LANGUAGE, DEMO_SLUG, DEMO_TIMEZONE
 
@@ -118,7 +133,7 @@ def demo(host: str, port: int, workers: int | None) -> None:
         click.echo(f"{kind.upper() + ' feed:':<15}{links.feed(DEMO_SLUG, kind)}")
     click.echo(f"API:           {base}/api/blogs   (OpenAPI: {base}/api/openapi.json)")
     click.echo(f"API token:     {token}")
-    _serve(app, host, port, workers)
+    _serve(app, host, port, workers, web_processes)
 
 
 def _import(app, data: bytes, slug: str | None, zone: str | None, language: str | None,
@@ -207,13 +222,15 @@ def worker(processes: int | None, once: bool) -> None:
         click.echo(f"made {done} clip(s)")
         return
     count = processes or speech_workers(app.config) or 1
-    processes_ = start_processes(dict(app.config), count)
+    pool = WorkerPool(app.config, count).start()
     click.echo(f"syndicate: {count} speech worker(s) running; Ctrl+C stops")
     try:
-        for process in processes_:
-            process.join()
+        while True:
+            time.sleep(3600)
     except KeyboardInterrupt:
         pass
+    finally:
+        pool.stop()
 
 
 @main.command()

@@ -7,10 +7,9 @@ in one place.
 from __future__ import annotations
 
 import logging
-import shutil
-from pathlib import Path
 from typing import Any, Mapping
 
+from .clipstore import ClipStore
 from .model import Blog, Entry, ParsedBlog
 from .sanitize import html_to_text
 from .store import Store
@@ -23,9 +22,9 @@ log = logging.getLogger(__name__)
 class Newsroom:
     """Changes blogs and entries; `publisher` (optional) is told after each change."""
 
-    def __init__(self, store: Store, audio_dir: Path, publisher: Any = None, *, max_entry_chars: int = 20_000):
+    def __init__(self, store: Store, clips: ClipStore, publisher: Any = None, *, max_entry_chars: int = 20_000):
         self.store = store
-        self.audio_dir = Path(audio_dir)
+        self.clips = clips
         self.publisher = publisher
         self.max_entry_chars = max_entry_chars
 
@@ -39,17 +38,6 @@ class Newsroom:
             self.publisher.publish(slug)
         except Exception:  # noqa: BLE001 - never report a saved change as failed
             log.exception("publish: rebuilding %s failed; it will be tried again", slug)
-
-    def _inside(self, relative: str) -> Path | None:
-        """The path of `relative` under the audio dir, or None when it would leave it."""
-        path = (self.audio_dir / relative).resolve()
-        return path if self.audio_dir.resolve() in path.parents else None
-
-    def remove_clip(self, file: str | None) -> None:
-        """Delete a clip file under the audio dir (never anything outside it)."""
-        path = self._inside(file) if file else None
-        if path is not None:
-            path.unlink(missing_ok=True)
 
     # -- blogs ------------------------------------------------------------------------
 
@@ -73,9 +61,7 @@ class Newsroom:
 
     def delete_blog(self, slug: str) -> Blog:
         blog = self.store.delete_blog(slug)
-        folder = self._inside(slug)
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+        self.clips.remove_blog(slug)
         self._changed(slug)
         return blog
 
@@ -94,7 +80,7 @@ class Newsroom:
 
     def delete_entry(self, slug: str, entry_id: str) -> Entry:
         entry = self.store.delete_entry(slug, entry_id)
-        self.remove_clip(entry.audio.file if entry.audio else None)
+        self.clips.remove(entry.audio.file if entry.audio else None)
         self._changed(slug)
         return entry
 
@@ -110,10 +96,9 @@ class Newsroom:
         """
         counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0}
         removed: list[str] = []
-        store = self.store
-        with store.write() as conn:
-            blog = store._blog(conn, slug)
-            existing = store.entries_by_source(conn, blog.id)
+        with self.store.transaction() as tx:
+            blog = tx.blog(slug)
+            existing = tx.entries_by_source(blog.id)
             seen: set[str] = set()
             for item in parsed.entries:
                 values = {
@@ -135,10 +120,9 @@ class Newsroom:
                     del values["source_id"]  # an entry of this blog, come back through its export
                 if current is None:
                     # An export keeps its ids where they are free, so feeds and links survive a move.
-                    store._insert_entry(conn, blog.id, {**values, "updated": item.updated},
-                                        entry_id=item.id, speak=True)
+                    tx.insert_entry(blog.id, {**values, "updated": item.updated}, entry_id=item.id, speak=True)
                     counts["created"] += 1
-                elif store._update_entry(conn, current, values, updated=item.updated):
+                elif tx.update_entry(current, values, updated=item.updated):
                     counts["updated"] += 1
                 else:
                     counts["unchanged"] += 1
@@ -147,14 +131,14 @@ class Newsroom:
                 for source_id, entry in existing.items():
                     # Only imported entries can be withdrawn by a source; posted ones stay.
                     if entry.source_id and source_id not in seen and entry.published >= oldest:
-                        store._tombstone(conn, entry.id)
+                        tx.tombstone(entry.id)
                         removed.append(entry.audio.file if entry.audio and entry.audio.file else "")
                         counts["deleted"] += 1
             blog_values = self._imported_blog_fields(blog, parsed)
             if blog_values or counts["created"] or counts["updated"] or counts["deleted"]:
-                store._touch(conn, blog.id, content=True, **blog_values)
+                tx.touch(blog.id, content=True, **blog_values)
         for file in removed:
-            self.remove_clip(file)
+            self.clips.remove(file)
         if any(counts[k] for k in ("created", "updated", "deleted")) or blog_values:
             self._changed(slug)
         log.info("import into %s (%s): %s", slug, parsed.format, counts)

@@ -12,7 +12,9 @@ from .model import BLOG_STATUSES, MEDIA_KINDS, Media
 from .sanitize import clean_html, html_to_text, text_to_html
 from .timeutil import is_zone, parse_datetime
 
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+# The one slug pattern (unanchored, so others can build on it: a clip's name starts with one).
+SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?"
+SLUG = re.compile(rf"^{SLUG_PATTERN}\Z")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")  # BCP 47, loosely
 URL = re.compile(r"^https?://[^\s]+$")
 MAX_SHORT = 500

@@ -83,3 +83,33 @@ def test_queue_and_clips_on_postgres(pg_app):
     entries = client.get("/api/blogs/storm/entries").json["entries"]
     assert {e["audio"]["status"] for e in entries} == {"ready"}
     assert b"<enclosure" in client.get("/blogs/storm/podcast.xml").data
+
+
+def test_an_idle_worker_on_postgres_only_reads_and_is_woken_by_notify(pg_app):
+    import sqlalchemy as sa
+
+    from syndicate.store.wakeup import PostgresWakeup
+
+    client = pg_app.test_client()
+    client.post("/api/blogs", json={"slug": "storm", "title": "Storm"}, headers=AUTH)
+    store = Store(pg_app.config["DATABASE_URL"])
+    statements: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute",
+                    lambda _conn, _cursor, statement, *_: statements.append(statement.lstrip().upper()))
+    wakeup = store.wakeup()
+    assert isinstance(wakeup, PostgresWakeup)
+    stop = threading.Event()
+    waiting = threading.Thread(target=wakeup.wait, args=(600, stop))
+    try:
+        assert SpeechWorker(store, pg_app.config).run_once() is False  # nothing due: a read, no claim
+        assert statements and all(s.startswith("SELECT") for s in statements), statements
+        waiting.start()
+        client.post("/api/blogs/storm/entries", json={"text": "The ferry sails again."}, headers=AUTH)
+        waiting.join(30)  # NOTIFY ends a wait that would otherwise last ten minutes
+        assert not waiting.is_alive()
+    finally:
+        stop.set()
+        if waiting.ident:
+            waiting.join(5)
+        wakeup.close()
+        store.close()

@@ -16,7 +16,8 @@ from scipy.signal import resample_poly
 
 from syndicate import config
 from syndicate.model import Blog, Entry, Media
-from syndicate.speech import clip_key, make_clip, write_atomic
+from syndicate.clipstore import ClipStore
+from syndicate.speech import clip_key, make_clip
 from syndicate.speech.flite import executable as flite_executable
 from test_speech_audio import mp3_frames
 
@@ -119,9 +120,9 @@ def test_transcript_and_name(made):
     assert clip_key(entry_for(language), blog_for(language), {}) == (clip.transcript, clip.voice, clip.name)
 
 
-def test_write_atomic_stores_the_clip(made, tmp_path):
+def test_the_clip_store_keeps_the_clip_under_its_name(made, tmp_path):
     _, clip = made
-    write_atomic(tmp_path / clip.name, clip.mp3)
+    ClipStore(tmp_path).write(clip.name, clip.mp3)
     assert (tmp_path / clip.name).read_bytes() == clip.mp3
 
 

@@ -3,11 +3,11 @@ retry, serving with ranges, transcripts, and the podcast feed."""
 from __future__ import annotations
 
 import io
-import time
 
 import podcastparser
 
 from conftest import post_entry
+from processes import wait_until
 from syndicate import create_app
 from syndicate.speech.worker import SpeechWorker
 
@@ -105,7 +105,7 @@ def test_edit_gives_a_new_url_and_removes_the_old_clip(client, app, auth, blog, 
     new = client.get(f"/api/blogs/storm/entries/{entry['id']}").json["audio"]
     assert new["status"] == "ready" and new["url"] != entry["audio"]["url"]
     assert client.get(old_path, buffered=True).status_code == 404
-    assert not (data_dir / old_path.removeprefix("/")).exists()
+    assert not (data_dir / "public" / old_path.removeprefix("/")).exists()
 
 
 def test_non_spoken_edit_keeps_the_clip(client, app, auth, blog):
@@ -128,7 +128,8 @@ def test_a_killed_workers_job_is_done_after_restart(app_config, client, app, aut
     job = store.claim_job("worker-that-dies", lease=0.2)  # leased, then never finished
     assert job is not None and store.claim_job("another") is None  # never twice at once
     restarted = create_app(app_config)
-    time.sleep(0.3)
+    assert 0 < restarted.extensions["syndicate"].store.seconds_until_due() <= 0.2  # due when the lease lapses
+    wait_until(lambda: restarted.extensions["syndicate"].store.seconds_until_due() == 0.0, 5, "the lease lapses")
     assert worker_for(restarted).drain() == 1
     assert restarted.test_client().get(f"/api/blogs/storm/entries/{entry['id']}").json["audio"]["status"] == "ready"
 
@@ -186,8 +187,8 @@ def test_a_current_clip_on_disk_is_not_spoken_again(client, app, auth, blog, dat
     stamp = clip.stat().st_mtime_ns
     store = app.extensions["syndicate"].store
     store.request_speech("storm")  # nothing is missing: no job
-    with store.write() as conn:  # force a job for it, as a restart mid-way might leave
-        store._enqueue(conn, entry["id"])
+    with store.transaction() as tx:  # force a job for it, as a restart mid-way might leave
+        tx.enqueue(entry["id"])
     assert worker_for(app).drain() == 1
     again = client.get(f"/api/blogs/storm/entries/{entry['id']}").json["audio"]
     assert again["url"] == entry["audio"]["url"] and clip.stat().st_mtime_ns == stamp
@@ -213,7 +214,8 @@ def test_a_clip_finished_after_its_entry_was_deleted_is_removed(client, app, aut
     worker = worker_for(app)
     speaking = threading.Thread(target=worker.run_once)
     speaking.start()
-    time.sleep(0.3)  # the worker has taken the job and is speaking
+    store = app.extensions["syndicate"].store
+    wait_until(lambda: store.queue_stats()["leased"] == 1, 30, "the worker has taken the job")
     assert client.delete(f"/api/blogs/storm/entries/{entry['id']}", headers=auth).status_code == 204
     speaking.join(60)
     assert not list((data_dir / "public" / "audio").glob("storm/*.mp3"))

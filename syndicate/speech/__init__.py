@@ -24,7 +24,7 @@ with warnings.catch_warnings():
     import pydub  # noqa: F401
 
 from .audio import transcript_vtt  # noqa: E402
-from .clip import PIPELINE_VERSION, Clip, ClipKey, SpeechError, clip_key, make_clip, write_atomic  # noqa: E402
+from .clip import PIPELINE_VERSION, Clip, ClipKey, SpeechError, clip_key, make_clip  # noqa: E402
 from .prepare import prepare_speech  # noqa: E402
 from .split import split_for_speech  # noqa: E402
 from .voices import GttsWithFallback, Voice, VoiceUnavailable, choose_voice  # noqa: E402
@@ -32,5 +32,4 @@ from .voices import GttsWithFallback, Voice, VoiceUnavailable, choose_voice  # n
 __all__ = [
     "PIPELINE_VERSION", "Clip", "ClipKey", "GttsWithFallback", "SpeechError", "Voice", "VoiceUnavailable",
     "choose_voice", "clip_key", "make_clip", "prepare_speech", "split_for_speech", "transcript_vtt",
-    "write_atomic",
 ]

@@ -15,12 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Mapping, NamedTuple
 
+from ..clipstore import ClipStore
 from ..config import BY_NAME
 from ..model import Blog, Entry
 from . import audio
@@ -73,7 +71,7 @@ def clip_name(blog: Blog, entry: Entry, transcript: str, voice: str, settings: M
     recipe = [transcript, voice, float(_setting(settings, "LOUDNESS_LUFS")),
               float(_setting(settings, "TRUE_PEAK_DBTP")), int(_setting(settings, "MP3_BITRATE")), PIPELINE_VERSION]
     digest = hashlib.sha256(json.dumps(recipe, ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
-    return f"{blog.slug}/{entry.id}-{digest}.mp3"
+    return ClipStore.name(blog.slug, entry.id, digest)
 
 
 def _voice(blog: Blog, settings: Mapping[str, Any]):
@@ -135,21 +133,3 @@ def make_clip(entry: Entry, blog: Blog, settings: Mapping[str, Any]) -> Clip:
     log.debug("speech: %s spoken by %s, %.1f s", name, voice_id, duration)
     return Clip(mp3=mp3, duration=duration, voice=voice_id,
                 transcript=transcript, name=name, cues=cues)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` all at once: a temporary file in the same folder, then a rename,
-    so readers never see a partial clip (a failed write leaves the old file, or none)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; clips are served to everyone
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
