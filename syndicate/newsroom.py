@@ -2,7 +2,8 @@
 uses any more are removed, and the published outputs are rebuilt.
 
 The API, the CLI and the importers all change blogs through a `Newsroom`, so each rule lives
-in one place.
+in one place: every value is checked here against the rules in `validate` before it is stored,
+whoever sends it.
 """
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ import shutil
 from pathlib import Path
 from typing import Any, Mapping
 
+from . import validate
 from .model import Blog, Entry, ParsedBlog
 from .sanitize import html_to_text
 from .store import Store
-from .timeutil import EARLIEST, LATEST
-from .validate import SLUG, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +28,22 @@ class Newsroom:
         self.audio_dir = Path(audio_dir)
         self.publisher = publisher
         self.max_entry_chars = max_entry_chars
+        self._unpublished: set[str] = set()  # blogs whose last publish failed, to try again
 
     def _changed(self, slug: str) -> None:
-        if self.publisher is not None:
-            self.publisher.blog_changed(slug)
+        """Publish after a change. The change is committed by now: a failure to publish is
+        logged, and the blog published again after the next change of any blog (readers'
+        requests rebuild documents anyway); it never turns the write into an error."""
+        if self.publisher is None:
+            return
+        for name in sorted(self._unpublished | {slug}):
+            try:
+                self.publisher.blog_changed(name)
+            except Exception:  # noqa: BLE001 - one blog's output must not fail another's write
+                log.exception("publish of %s failed after its change was saved; will retry", name)
+                self._unpublished.add(name)
+            else:
+                self._unpublished.discard(name)
 
     def _inside(self, relative: str) -> Path | None:
         """The path of `relative` under the audio dir, or None when it would leave it."""
@@ -47,13 +59,14 @@ class Newsroom:
     # -- blogs ------------------------------------------------------------------------
 
     def create_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
-        if not SLUG.match(slug):  # the slug names folders under feeds/ and audio/
-            raise InvalidInput("slug must be 1-80 lowercase letters, digits and inner hyphens", "slug")
+        validate.slug(slug)  # the slug names folders under feeds/ and audio/
+        validate.check_blog(fields)
         blog = self.store.create_blog(slug, fields)
         self._changed(slug)
         return blog
 
     def update_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
+        validate.check_blog(fields)
         before = self.store.require_blog(slug)
         blog = self.store.update_blog(slug, fields)
         if blog.version != before.version:
@@ -76,11 +89,14 @@ class Newsroom:
     # -- entries ----------------------------------------------------------------------
 
     def add_entry(self, slug: str, fields: Mapping[str, Any]) -> Entry:
+        validate.check_entry(fields, max_chars=self.max_entry_chars)
+        validate.require_content(fields.get("headline"), fields.get("text"), fields.get("media"))
         entry = self.store.add_entry(slug, fields)
         self._changed(slug)
         return entry
 
     def update_entry(self, slug: str, entry_id: str, fields: Mapping[str, Any]) -> Entry:
+        validate.check_entry(fields, max_chars=self.max_entry_chars)
         entry, changed = self.store.update_entry(slug, entry_id, fields)
         if changed:
             self._changed(slug)
@@ -102,7 +118,7 @@ class Newsroom:
         only within the span of time the source covers: sources such as JSON-LD often carry
         just the newest page of a blog.
         """
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0}
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0, "ignored": 0}
         removed: list[str] = []
         store = self.store
         with store.write() as conn:
@@ -115,15 +131,15 @@ class Newsroom:
                     "text": html_to_text(item.html), "media": list(item.media),
                     "key_event": item.key_event, "pinned": item.pinned, "source_id": item.source_id,
                 }
-                empty = not (item.headline or values["text"] or item.media)
-                if not item.source_id or item.source_id in seen or empty \
-                        or len(values["text"]) > self.max_entry_chars \
-                        or not EARLIEST <= item.published.year <= LATEST:
+                # Entries that break the API's rules (empty, too long...) are skipped.
+                checked = validate.imported_entry(values, max_chars=self.max_entry_chars)
+                if not item.source_id or item.source_id in seen or checked is None:
                     counts["skipped"] += 1
                     if item.source_id:
                         seen.add(item.source_id)  # still in the source: not to be deleted
                     continue
                 seen.add(item.source_id)
+                values = checked
                 current = existing.get(item.source_id)
                 if current is not None and current.source_id is None:
                     del values["source_id"]  # an entry of this blog, come back through its export
@@ -144,26 +160,31 @@ class Newsroom:
                         store._tombstone(conn, entry.id)
                         removed.append(entry.audio.file if entry.audio and entry.audio.file else "")
                         counts["deleted"] += 1
-            blog_values = self._imported_blog_fields(blog, parsed)
+            blog_values, notes = self._imported_blog_fields(blog, parsed)
+            counts["ignored"] = len(notes)
             if blog_values or counts["created"] or counts["updated"] or counts["deleted"]:
                 store._touch(conn, blog.id, content=True, **blog_values)
         for file in removed:
             self.remove_clip(file)
         if any(counts[k] for k in ("created", "updated", "deleted")) or blog_values:
             self._changed(slug)
-        log.info("import into %s (%s): %s", slug, parsed.format, counts)
+        log.info("import into %s (%s): %s%s", slug, parsed.format, counts,
+                 "".join(f"; {note}" for note in notes))
         return counts
 
     @staticmethod
-    def _imported_blog_fields(blog: Blog, parsed: ParsedBlog) -> dict[str, Any]:
+    def _imported_blog_fields(blog: Blog, parsed: ParsedBlog) -> tuple[dict[str, Any], list[str]]:
         """Blog fields the source fills in: blanks only, so an editor's choices are kept;
-        the background follows the source."""
+        the background follows the source. What breaks the rules is left out or shortened
+        (see validate.imported_blog), with a note for each."""
+        offered, notes = validate.imported_blog(
+            {name: getattr(parsed, name) for name in ("title", "description", "author", "link",
+                                                      "background", "status") if getattr(parsed, name)})
         values: dict[str, Any] = {}
         for name in ("title", "description", "author", "link"):
-            if not getattr(blog, name) and getattr(parsed, name):
-                values[name] = getattr(parsed, name)
-        if parsed.background and parsed.background != blog.background:
-            values["background"] = parsed.background
-        if parsed.status and parsed.status != blog.status:
-            values["status"] = parsed.status
-        return values
+            if not getattr(blog, name) and offered.get(name):
+                values[name] = offered[name]
+        for name in ("background", "status"):
+            if offered.get(name) and offered[name] != getattr(blog, name):
+                values[name] = offered[name]
+        return values, notes

@@ -15,7 +15,9 @@ from typing import Iterable
 
 from werkzeug.http import http_date, parse_etags, parse_range_header, quote_etag, unquote_etag
 
-CLIP_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?/[0-9a-f]{32}-[0-9a-f]{12}\.mp3$")
+from ..validate import SLUG_PATTERN
+
+CLIP_NAME = re.compile(rf"{SLUG_PATTERN}/[0-9a-f]{{32}}-[0-9a-f]{{12}}\.mp3")  # fullmatch only
 YEAR = 365 * 24 * 3600
 _EMPTY_SUFFIX = re.compile(r"^\s*bytes\s*=\s*-0+\s*$")
 Answer = tuple[str, list[tuple[str, str]], Iterable[bytes]]
@@ -24,7 +26,7 @@ Answer = tuple[str, list[tuple[str, str]], Iterable[bytes]]
 def clip_answer(audio_dir: Path, name: str, environ: dict) -> Answer | None:
     """The WSGI answer for clip `name`, or None when there is no such clip. Only names of the
     shape the speech worker gives can match, so no path can leave the audio directory."""
-    if not CLIP_NAME.match(name):
+    if not CLIP_NAME.fullmatch(name):
         return None
     try:
         fd = os.open(os.path.join(audio_dir, name), os.O_RDONLY)

@@ -19,14 +19,15 @@ from werkzeug.http import parse_etags
 from werkzeug.wsgi import get_host
 
 from ..links import KIND_BY_FILE, Links
+from ..validate import SLUG_PATTERN
 from .clips import clip_answer
 from .serving import (
     PAGE_HEADERS, TEXT_HEADERS, accepts_gzip, document_headers, feed_headers, not_modified_headers,
 )
 
-_BLOG_PATH = re.compile(
-    r"^/blogs/(?P<slug>[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?)"
-    r"(?:(?P<txt>\.txt)|/(?:page/(?P<page>[1-9][0-9]{0,5})/)?(?P<file>rss\.xml|atom\.xml|feed\.json|podcast\.xml)?)$")
+_BLOG_PATH = re.compile(  # used with fullmatch: a final newline is not part of a path
+    rf"/blogs/(?P<slug>{SLUG_PATTERN})"
+    r"(?:(?P<txt>\.txt)|/(?:page/(?P<page>[1-9][0-9]{0,5})/)?(?P<file>rss\.xml|atom\.xml|feed\.json|podcast\.xml)?)")
 
 
 class FastPath:
@@ -72,7 +73,7 @@ class FastPath:
         elif path == "/feeds.opml":
             doc = self.publisher.site_document("opml", links)
         else:
-            match = _BLOG_PATH.match(path)
+            match = _BLOG_PATH.fullmatch(path)
             if match is None:
                 return None
             slug, page = match["slug"], int(match["page"] or 1)
