@@ -28,14 +28,17 @@ from .timeutil import EARLIEST, LATEST, ensure_utc, is_zone, zone_names
 # and so in Python's schema validators, lets a final newline through).
 SLUG_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?"
 LANGUAGE_PATTERN = r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"  # BCP 47, loosely
-# Characters no feed can carry (XML 1.0 forbids them) and that UTF-8 cannot encode.
-_FORBIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+# Characters no feed can carry (XML 1.0 forbids them). Lone surrogates (U+D800-U+DFFF) are
+# refused too, but only by the checks: they are not Unicode scalar values, so no JSON Schema
+# pattern can name them (and no conforming JSON string holds them).
+_FORBIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_SURROGATES = r"\ud800-\udfff"
 # What counts as white space: ECMA-262's set, so that the schema's patterns and the checks
 # agree on every character.
 WHITESPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
              "\u2028\u2029\u202f\u205f\u3000\ufeff"
 _WS_CLASS = r"\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-URL_PATTERN = r"https?://[^" + _WS_CLASS + r"\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]+"
+URL_PATTERN = r"https?://[^" + _WS_CLASS + r"\x00-\x1f\x7f\ufffe\uffff]+"
 TEXT_PATTERN = r"[^" + _FORBIDDEN + r"]*"
 NONBLANK_PATTERN = TEXT_PATTERN + r"[^" + _FORBIDDEN + _WS_CLASS + r"]" + TEXT_PATTERN
 # RFC 3339 with the years a live blog may have (the format itself is JSON Schema's date-time).
@@ -45,7 +48,7 @@ TIME_PATTERN = (r"(?:19\d\d|2[01]\d\d|2200)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3
 SLUG = re.compile(SLUG_PATTERN)
 LANGUAGE = re.compile(LANGUAGE_PATTERN)
 URL = re.compile(URL_PATTERN)
-_BAD_CHAR = re.compile(f"[{_FORBIDDEN}]")
+_BAD_CHAR = re.compile(f"[{_FORBIDDEN}{_SURROGATES}]")
 _NONBLANK = re.compile(f"[^{_WS_CLASS}]")
 _TIME = re.compile(TIME_PATTERN)
 
