@@ -139,13 +139,7 @@ def _import(app, data: bytes, slug: str | None, zone: str | None, language: str 
                 raise validate.InvalidInput(f"a blog {slug!r} titled {existing.title!r} exists: "
                                             "name the blog to import into with --blog")
         if services.store.get_blog(slug) is None:
-            # The source's own fields keep to the API's rules: what breaks them is left out.
-            offered, _ = validate.imported_blog({
-                "title": parsed.title, "description": parsed.description, "language": parsed.language,
-                "timezone": parsed.timezone, "author": parsed.author, "link": parsed.link})
-            services.newsroom.create_blog(slug, {
-                "title": slug, "language": "en", "timezone": "UTC", **offered,
-                **({"language": language} if language else {}), **({"timezone": zone} if zone else {})})
+            services.newsroom.create_blog_from(slug, parsed, language=language, timezone=zone)
         return slug, services.newsroom.import_blog(slug, parsed)
     except validate.InvalidInput as exc:
         _fail(f"{exc.field}: {exc.message}" if exc.field and not exc.message.startswith(exc.field) else exc.message)

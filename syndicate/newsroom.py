@@ -65,6 +65,19 @@ class Newsroom:
         self._changed(slug)
         return blog
 
+    def create_blog_from(self, slug: str, parsed: ParsedBlog, **chosen: str) -> Blog:
+        """Create `slug` from a source's own blog fields (title, language, zone...), held to
+        the API's rules: what breaks them is left out. `chosen` fields (e.g. a language the
+        user named) win over the source's. For every way in that starts from a source: the
+        CLI's import, a follower."""
+        offered, notes = validate.imported_blog({
+            "title": parsed.title, "description": parsed.description, "language": parsed.language,
+            "timezone": parsed.timezone, "author": parsed.author, "link": parsed.link})
+        for name, note in notes.items():
+            log.warning("new blog %s: the source's %s: %s", slug, name, note)
+        return self.create_blog(slug, {"title": slug, "language": "en", "timezone": "UTC", **offered,
+                                       **{k: v for k, v in chosen.items() if v}})
+
     def update_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
         validate.check_blog(fields)
         before = self.store.require_blog(slug)
@@ -118,7 +131,7 @@ class Newsroom:
         only within the span of time the source covers: sources such as JSON-LD often carry
         just the newest page of a blog.
         """
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0, "ignored": 0}
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0, "adjusted": 0}
         removed: list[str] = []
         store = self.store
         with store.write() as conn:
@@ -161,19 +174,20 @@ class Newsroom:
                         removed.append(entry.audio.file if entry.audio and entry.audio.file else "")
                         counts["deleted"] += 1
             blog_values, notes = self._imported_blog_fields(blog, parsed)
-            counts["ignored"] = len(notes)
+            counts["adjusted"] = len(notes)
             if blog_values or counts["created"] or counts["updated"] or counts["deleted"]:
                 store._touch(conn, blog.id, content=True, **blog_values)
         for file in removed:
             self.remove_clip(file)
         if any(counts[k] for k in ("created", "updated", "deleted")) or blog_values:
             self._changed(slug)
-        log.info("import into %s (%s): %s%s", slug, parsed.format, counts,
-                 "".join(f"; {note}" for note in notes))
+        log.info("import into %s (%s): %s", slug, parsed.format, counts)
+        for name, note in notes.items():  # the source's own blog fields that broke the rules
+            log.warning("import into %s: the source's %s: %s", slug, name, note)
         return counts
 
     @staticmethod
-    def _imported_blog_fields(blog: Blog, parsed: ParsedBlog) -> tuple[dict[str, Any], list[str]]:
+    def _imported_blog_fields(blog: Blog, parsed: ParsedBlog) -> tuple[dict[str, Any], dict[str, str]]:
         """Blog fields the source fills in: blanks only, so an editor's choices are kept;
         the background follows the source. What breaks the rules is left out or shortened
         (see validate.imported_blog), with a note for each."""

@@ -343,28 +343,29 @@ def clean_text(value: str) -> str:
     return _BAD_CHAR.sub("", value)
 
 
-def imported_blog(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def imported_blog(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Blog fields from an import, made to keep the rules: characters feeds cannot carry are
     removed, over-long text is shortened, and a field that still breaks a rule (a link that is
     not http(s), an unknown language or zone) is left out. Returns the fields and a note for
-    each field changed or left out."""
+    field changed or left out: what was done to it."""
     out: dict[str, Any] = {}
-    notes: list[str] = []
+    notes: dict[str, str] = {}
     for name, value in values.items():
         rule = BLOG.get(name, _BACKGROUND if name == "background" else None)
         if rule is None or value is None:
             continue
         if isinstance(value, str):
             cleaned = clean_text(value)
+            if cleaned != value:
+                notes[name] = "characters feeds cannot carry removed"
             if isinstance(rule, Text) and len(cleaned) > rule.limit:
                 cleaned = cleaned[:rule.limit]
-            if cleaned != value:
-                notes.append(f"{name}: shortened or cleaned")
+                notes[name] = f"shortened to {rule.limit} characters"
             value = cleaned
         try:
             out[name] = rule.check(name, value)
         except InvalidInput as exc:
-            notes.append(f"{name}: left out ({exc.message})")
+            notes[name] = f"left out ({exc.message})"
     return out, notes
 
 

@@ -156,7 +156,7 @@ def test_the_cli_imports_an_export_with_bad_blog_fields_cleanly(cli, tmp_path, a
     path.write_text(json.dumps(json.loads(_export(**BAD_IMPORTED_BLOG))))
     result = cli("import", str(path), "--blog", "odd")
     assert result.exit_code == 0, result.output
-    assert "1 created" in result.output and "ignored" in result.output
+    assert "1 created" in result.output and "adjusted" in result.output
     from syndicate import create_app
 
     client = create_app(app_config).test_client()
@@ -187,7 +187,7 @@ def test_an_api_import_keeps_to_the_blog_rules(client, auth):
     response = client.post("/api/blogs/odd/import", data=json.dumps(json.loads(_export(**BAD_IMPORTED_BLOG))),
                            headers={**auth, "Content-Type": "application/json"})
     assert response.status_code == 200, response.json
-    assert response.json["created"] == 1 and response.json["ignored"] >= 2
+    assert response.json["created"] == 1 and response.json["adjusted"] >= 2
     blog = client.get("/api/blogs/odd").json
     assert blog["link"] == "" and len(blog["description"]) <= 4000 and len(blog["author"]) <= 500
     for path in ("/feeds.opml", "/blogs/odd/rss.xml", "/blogs/odd/atom.xml", "/blogs/odd/podcast.xml"):
@@ -276,3 +276,17 @@ def test_cite_never_reaches_pages_or_feeds(client, auth, blog):
     post_entry(client, auth, html='<blockquote cite="javascript:alert(1)"><p>Quote</p></blockquote>')
     for path in ("/blogs/storm/", "/blogs/storm/rss.xml", "/blogs/storm/atom.xml", "/blogs/storm/feed.json"):
         assert b"javascript:" not in client.get(path).data, path
+
+
+def test_a_blog_made_from_a_source_keeps_to_the_rules(app):
+    """The one call for any way in that starts from a source (the CLI's import, a follower)."""
+    from syndicate.model import ParsedBlog
+
+    newsroom = app.extensions["syndicate"].newsroom
+    parsed = ParsedBlog(title="t\x01" + "x" * 600, language="en\x01", timezone="Europe/" + "A" * 300,
+                        link="javascript:alert(1)", description="d" * 5000, author="a\ud800")
+    blog = newsroom.create_blog_from("followed", parsed)
+    assert (blog.title, blog.language, blog.timezone, blog.link) == ("t" + "x" * 499, "en", "UTC", "")
+    assert len(blog.description) == 4000 and blog.author == "a"
+    blog = newsroom.create_blog_from("chosen", ParsedBlog(title="T"), language="vi", timezone="Asia/Ho_Chi_Minh")
+    assert (blog.language, blog.timezone) == ("vi", "Asia/Ho_Chi_Minh")

@@ -65,8 +65,8 @@ SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error", "message"], "properties": {
         "error": STRING, "message": STRING, "field": STRING}},
     "ImportCounts": _object({**{k: INTEGER for k in ("created", "updated", "unchanged", "deleted", "skipped")},
-                             "ignored": {**INTEGER, "description": "blog fields of the source left out or "
-                                                                    "shortened because they broke the rules"},
+                             "adjusted": {**INTEGER, "description": "blog fields of the source that broke the "
+                                                                    "rules: shortened, cleaned or left out"},
                              "format": {"enum": list(ingest.FORMATS)}}),
 }
 
