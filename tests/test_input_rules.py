@@ -290,3 +290,30 @@ def test_a_blog_made_from_a_source_keeps_to_the_rules(app):
     assert len(blog.description) == 4000 and blog.author == "a"
     blog = newsroom.create_blog_from("chosen", ParsedBlog(title="T"), language="vi", timezone="Asia/Ho_Chi_Minh")
     assert (blog.language, blog.timezone) == ("vi", "Asia/Ho_Chi_Minh")
+
+
+def test_values_stored_by_earlier_versions_are_mended(app_config, client, auth, blog):
+    """A store written before these rules (a slug ending in a newline, a language with a control
+    character, a javascript: link) is mended when the schema is brought up to date."""
+    import sqlalchemy as sa
+
+    from syndicate import create_app
+    from syndicate.store import schema
+
+    post_entry(client, auth, headline="Kept")
+    assert client.post("/api/blogs", json={"slug": "c", "title": "C"}, headers=auth).status_code == 201
+    store = client.application.extensions["syndicate"].store
+    with store.engine.begin() as conn:
+        conn.execute(schema.blogs.update().where(schema.blogs.c.slug == "storm").values(
+            language="en\x01", link="javascript:alert(1)", timezone="Europe/" + "A" * 300, author="a" * 600))
+        conn.execute(schema.blogs.update().where(schema.blogs.c.slug == "c").values(slug="c\n"))
+        conn.execute(schema.entries.update().values(headline="Kept\x01"))
+        conn.execute(sa.text("UPDATE schema_version SET version = 1"))
+    store.close()
+    client = create_app(app_config).test_client()
+    storm = client.get("/api/blogs/storm").json
+    assert (storm["language"], storm["link"], storm["timezone"], len(storm["author"])) == ("en", "", "UTC", 500)
+    assert [b["slug"] for b in client.get("/api/blogs").json["blogs"]] in (["c", "storm"], ["storm", "c"])
+    assert client.get("/api/blogs/storm/entries").json["entries"][0]["headline"] == "Kept"
+    etree.fromstring(client.get("/feeds.opml").data)
+    assert client.get("/api/blogs/c/export").status_code == 200
