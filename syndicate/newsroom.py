@@ -96,7 +96,11 @@ class Newsroom:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
         if self.publisher is not None:
-            self.publisher.blog_deleted(slug)
+            try:
+                self.publisher.blog_deleted(slug)
+            except Exception:  # noqa: BLE001 - the blog is gone: its leftovers must not fail the delete
+                log.exception("unpublishing %s failed after it was deleted", slug)
+        self._unpublished.discard(slug)
         return blog
 
     # -- entries ----------------------------------------------------------------------

@@ -317,3 +317,15 @@ def test_values_stored_by_earlier_versions_are_mended(app_config, client, auth, 
     assert client.get("/api/blogs/storm/entries").json["entries"][0]["headline"] == "Kept"
     etree.fromstring(client.get("/feeds.opml").data)
     assert client.get("/api/blogs/c/export").status_code == 200
+
+
+def test_a_delete_whose_unpublishing_fails_is_still_a_delete(app, client, auth, blog, caplog):
+    publisher = app.extensions["syndicate"].publisher
+
+    def broken(slug):
+        raise OSError("read-only file system")
+
+    publisher.blog_deleted = broken
+    assert client.delete("/api/blogs/storm", headers=auth).status_code == 204
+    assert "read-only file system" in caplog.text
+    assert client.get("/api/blogs/storm").status_code == 404
