@@ -377,8 +377,10 @@ def imported_entry(values: Mapping[str, Any], *, max_chars: int) -> dict[str, An
         if isinstance(cleaned.get(name), str):
             cleaned[name] = clean_text(cleaned[name])
     if cleaned.get("media"):
+        # A url that is not an absolute http(s) one (a relative path in a page) is left out.
         media = (Media(kind=m.kind, caption=clean_text(m.caption), credit=clean_text(m.credit),
-                       url=clean_text(m.url)) for m in cleaned["media"])
+                       url=m.url if URL.fullmatch(m.url) and len(m.url) <= MAX_URL else "")
+                 for m in cleaned["media"])
         cleaned["media"] = [m for m in media if m.caption.strip(WHITESPACE) or m.url]  # the rest say nothing
     try:
         check_entry(cleaned, max_chars=max_chars)

@@ -329,3 +329,14 @@ def test_a_delete_whose_unpublishing_fails_is_still_a_delete(app, client, auth, 
     assert client.delete("/api/blogs/storm", headers=auth).status_code == 204
     assert "read-only file system" in caplog.text
     assert client.get("/api/blogs/storm").status_code == 404
+
+
+def test_an_imported_picture_with_a_relative_url_keeps_its_entry(client, auth, blog):
+    page = ('<html><script type="application/ld+json">{"@type": "LiveBlogPosting", "headline": "Live",'
+            '"liveBlogUpdate": [{"@type": "BlogPosting", "headline": "Flood", "articleBody": "Water rising",'
+            '"datePublished": "2026-02-26T08:30:00Z", "image": {"@type": "ImageObject", "url": "/img/a.jpg",'
+            '"caption": "The river"}}]}</script></html>')
+    response = client.post("/api/blogs/storm/import", data=page, headers={**auth, "Content-Type": "text/html"})
+    assert response.status_code == 200 and response.json["created"] == 1, response.json
+    entry = client.get("/api/blogs/storm/entries").json["entries"][0]
+    assert entry["headline"] == "Flood" and all(m["url"] == "" for m in entry["media"])
