@@ -45,9 +45,10 @@ NONBLANK_PATTERN = TEXT_PATTERN + r"[^" + _FORBIDDEN + _WS_CLASS + r"]" + TEXT_P
 TIME_PATTERN = (r"(?:19\d\d|2[01]\d\d|2200)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
                 r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)")
 
-SLUG = re.compile(SLUG_PATTERN)
-LANGUAGE = re.compile(LANGUAGE_PATTERN)
-URL = re.compile(URL_PATTERN)
+# Anchored at the end too, so that .match (not only .fullmatch) takes the whole value.
+SLUG = re.compile(rf"(?:{SLUG_PATTERN})\Z")
+LANGUAGE = re.compile(rf"(?:{LANGUAGE_PATTERN})\Z")
+URL = re.compile(rf"(?:{URL_PATTERN})\Z")
 _BAD_CHAR = re.compile(f"[{_FORBIDDEN}{_SURROGATES}]")
 _NONBLANK = re.compile(f"[^{_WS_CLASS}]")
 _TIME = re.compile(TIME_PATTERN)
@@ -84,7 +85,7 @@ class Text:
 
     limit: int
     required: bool = False
-    pattern: re.Pattern | None = None
+    pattern: str | None = None  # in the syntax Python and JSON Schema share, unanchored
     hint: str = ""  # what a value must look like, for the message
     description: str = ""
 
@@ -99,12 +100,12 @@ class Text:
                                f"(U+{ord(bad[0]):04X} at {bad.start()})", name)
         if self.required and not _NONBLANK.search(value):
             raise InvalidInput(f"{name} must not be empty", name)
-        if self.pattern is not None and not self.pattern.fullmatch(value):
+        if self.pattern is not None and not re.fullmatch(self.pattern, value):
             raise InvalidInput(f"{name} must be {self.hint}", name)
         return value.strip(WHITESPACE)
 
     def schema(self) -> dict[str, Any]:
-        pattern = self.pattern.pattern if self.pattern is not None else (
+        pattern = self.pattern if self.pattern is not None else (
             NONBLANK_PATTERN if self.required else TEXT_PATTERN)
         out: dict[str, Any] = {"type": "string", "maxLength": self.limit, "pattern": whole(pattern)}
         if self.required:
@@ -156,20 +157,20 @@ class _Zones:
 
 SLUG_HINT = "1-80 lowercase letters, digits and inner hyphens"
 BLOG = {
-    "slug": Text(80, pattern=SLUG, hint=SLUG_HINT),
+    "slug": Text(80, pattern=SLUG_PATTERN, hint=SLUG_HINT),
     "title": Text(MAX_SHORT, required=True),
     "description": Text(MAX_DESCRIPTION),
-    "language": Text(35, pattern=LANGUAGE, hint="a BCP 47 tag such as 'en' or 'vi'"),
+    "language": Text(35, pattern=LANGUAGE_PATTERN, hint="a BCP 47 tag such as 'en' or 'vi'"),
     "timezone": Choice(_Zones, "an IANA zone such as 'Asia/Ho_Chi_Minh'", ref="TimeZone"),
     "author": Text(MAX_SHORT),
-    "link": Text(MAX_URL, pattern=re.compile(f"(?:{URL_PATTERN})?"), hint="an http(s) URL or empty"),
+    "link": Text(MAX_URL, pattern=f"(?:{URL_PATTERN})?", hint="an http(s) URL or empty"),
     "status": Choice(lambda: BLOG_STATUSES, f"one of: {', '.join(BLOG_STATUSES)}"),
 }
 MEDIA = {
     "kind": Choice(lambda: MEDIA_KINDS, f"one of: {', '.join(MEDIA_KINDS)}"),
     "caption": Text(MAX_CAPTION),
     "credit": Text(MAX_SHORT),
-    "url": Text(MAX_URL, pattern=re.compile(f"(?:{URL_PATTERN})?"), hint="an http(s) URL or empty"),
+    "url": Text(MAX_URL, pattern=f"(?:{URL_PATTERN})?", hint="an http(s) URL or empty"),
 }
 ENTRY_FLAGS = ("key_event", "pinned")
 BLOG_KEYS = set(BLOG)
@@ -236,7 +237,7 @@ def timezone(value: Any) -> str:
 
 def slug(value: Any, name: str = "slug") -> str:
     """`value` when it is a slug; InvalidInput naming `name` otherwise."""
-    return Text(80, pattern=SLUG, hint=SLUG_HINT).check(name, value)
+    return Text(80, pattern=SLUG_PATTERN, hint=SLUG_HINT).check(name, value)
 
 
 def media_items(value: Any) -> list[Media]:
