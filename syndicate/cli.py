@@ -140,8 +140,8 @@ def _import(app, data: bytes, slug: str | None, zone: str | None, language: str 
             fmt: str | None) -> tuple[str, dict[str, int]]:
     services = _services(app)
     try:
-        if slug is not None and not validate.SLUG.match(slug):
-            raise validate.InvalidInput("--blog must be 1-80 lowercase letters, digits and inner hyphens")
+        if slug is not None:
+            validate.slug(slug, "--blog")
         if zone is not None:
             validate.timezone(zone)
         if language is not None:
@@ -157,13 +157,12 @@ def _import(app, data: bytes, slug: str | None, zone: str | None, language: str 
                 raise validate.InvalidInput(f"a blog {slug!r} titled {existing.title!r} exists: "
                                             "name the blog to import into with --blog")
         if services.store.get_blog(slug) is None:
-            services.newsroom.create_blog(slug, {
-                "title": parsed.title or slug, "description": parsed.description[:4000],
-                "language": language or parsed.language or "en", "timezone": zone or parsed.timezone or "UTC",
-                "author": parsed.author, "link": parsed.link if URL.match(parsed.link or "") else ""})
+            services.newsroom.create_blog_from(slug, parsed, language=language, timezone=zone)
         return slug, services.newsroom.import_blog(slug, parsed)
-    except (validate.InvalidInput, ingest.IngestError, StoreError) as exc:
-        _fail(str(getattr(exc, "message", exc)))
+    except validate.InvalidInput as exc:
+        _fail(f"{exc.field}: {exc.message}" if exc.field and not exc.message.startswith(exc.field) else exc.message)
+    except (ingest.IngestError, StoreError) as exc:
+        _fail(str(exc))
     return "", {}
 
 

@@ -2,7 +2,8 @@
 uses any more are removed, and the published outputs are rebuilt.
 
 The API, the CLI and the importers all change blogs through a `Newsroom`, so each rule lives
-in one place.
+in one place: every value is checked here against the rules in `validate` before it is stored,
+whoever sends it.
 """
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ import logging
 from typing import Any, Mapping
 
 from .clipstore import ClipStore
+from . import validate
 from .model import Blog, Entry, ParsedBlog
 from .sanitize import html_to_text
 from .store import Store
-from .timeutil import EARLIEST, LATEST
-from .validate import SLUG, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -27,28 +27,48 @@ class Newsroom:
         self.clips = clips
         self.publisher = publisher
         self.max_entry_chars = max_entry_chars
+        self._unpublished: set[str] = set()  # blogs whose last publish failed, to try again
 
     def _changed(self, slug: str) -> None:
-        # Published before the caller answers, so a client sees its change at once. The change
-        # is saved whatever happens here: a failed rebuild is logged, and the publisher's next
-        # look (its version is still unpublished) tries again.
+        """Publish after a change, before the caller answers, so a client sees its change at
+        once. The change is committed by now: a failure to publish is logged and tried again
+        after the next change of any blog (and by `serve`'s watch); it never turns the write
+        into an error."""
         if self.publisher is None:
             return
-        try:
-            self.publisher.publish(slug)
-        except Exception:  # noqa: BLE001 - never report a saved change as failed
-            log.exception("publish: rebuilding %s failed; it will be tried again", slug)
+        for name in sorted(self._unpublished | {slug}):
+            try:
+                self.publisher.publish(name)
+            except Exception:  # noqa: BLE001 - one blog's output must not fail another's write
+                log.exception("publish of %s failed after its change was saved; will retry", name)
+                self._unpublished.add(name)
+            else:
+                self._unpublished.discard(name)
 
     # -- blogs ------------------------------------------------------------------------
 
     def create_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
-        if not SLUG.match(slug):  # the slug names folders of the published tree
-            raise InvalidInput("slug must be 1-80 lowercase letters, digits and inner hyphens", "slug")
+        validate.slug(slug)  # the slug names folders under feeds/ and audio/
+        validate.check_blog(fields)
         blog = self.store.create_blog(slug, fields)
         self._changed(slug)
         return blog
 
+    def create_blog_from(self, slug: str, parsed: ParsedBlog, **chosen: str) -> Blog:
+        """Create `slug` from a source's own blog fields (title, language, zone...), held to
+        the API's rules: what breaks them is left out. `chosen` fields (e.g. a language the
+        user named) win over the source's. For every way in that starts from a source: the
+        CLI's import, a follower."""
+        offered, notes = validate.imported_blog({
+            "title": parsed.title, "description": parsed.description, "language": parsed.language,
+            "timezone": parsed.timezone, "author": parsed.author, "link": parsed.link})
+        for name, note in notes.items():
+            log.warning("new blog %s: the source's %s: %s", slug, name, note)
+        return self.create_blog(slug, {"title": slug, "language": "en", "timezone": "UTC", **offered,
+                                       **{k: v for k, v in chosen.items() if v}})
+
     def update_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
+        validate.check_blog(fields)
         before = self.store.require_blog(slug)
         blog = self.store.update_blog(slug, fields)
         if blog.version != before.version:
@@ -63,16 +83,20 @@ class Newsroom:
         blog = self.store.delete_blog(slug)
         self.clips.remove_blog(slug)
         self._changed(slug)
+        self._unpublished.discard(slug)
         return blog
 
     # -- entries ----------------------------------------------------------------------
 
     def add_entry(self, slug: str, fields: Mapping[str, Any]) -> Entry:
+        validate.check_entry(fields, max_chars=self.max_entry_chars)
+        validate.require_content(fields.get("headline"), fields.get("text"), fields.get("media"))
         entry = self.store.add_entry(slug, fields)
         self._changed(slug)
         return entry
 
     def update_entry(self, slug: str, entry_id: str, fields: Mapping[str, Any]) -> Entry:
+        validate.check_entry(fields, max_chars=self.max_entry_chars)
         entry, changed = self.store.update_entry(slug, entry_id, fields)
         if changed:
             self._changed(slug)
@@ -94,7 +118,7 @@ class Newsroom:
         only within the span of time the source covers: sources such as JSON-LD often carry
         just the newest page of a blog.
         """
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0}
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0, "adjusted": 0}
         removed: list[str] = []
         with self.store.transaction() as tx:
             blog = tx.blog(slug)
@@ -106,15 +130,15 @@ class Newsroom:
                     "text": html_to_text(item.html), "media": list(item.media),
                     "key_event": item.key_event, "pinned": item.pinned, "source_id": item.source_id,
                 }
-                empty = not (item.headline or values["text"] or item.media)
-                if not item.source_id or item.source_id in seen or empty \
-                        or len(values["text"]) > self.max_entry_chars \
-                        or not EARLIEST <= item.published.year <= LATEST:
+                # Entries that break the API's rules (empty, too long...) are skipped.
+                checked = validate.imported_entry(values, max_chars=self.max_entry_chars)
+                if not item.source_id or item.source_id in seen or checked is None:
                     counts["skipped"] += 1
                     if item.source_id:
                         seen.add(item.source_id)  # still in the source: not to be deleted
                     continue
                 seen.add(item.source_id)
+                values = checked
                 current = existing.get(item.source_id)
                 if current is not None and current.source_id is None:
                     del values["source_id"]  # an entry of this blog, come back through its export
@@ -134,7 +158,8 @@ class Newsroom:
                         tx.tombstone(entry.id)
                         removed.append(entry.audio.file if entry.audio and entry.audio.file else "")
                         counts["deleted"] += 1
-            blog_values = self._imported_blog_fields(blog, parsed)
+            blog_values, notes = self._imported_blog_fields(blog, parsed)
+            counts["adjusted"] = len(notes)
             if blog_values or counts["created"] or counts["updated"] or counts["deleted"]:
                 tx.touch(blog.id, content=True, **blog_values)
         for file in removed:
@@ -142,18 +167,23 @@ class Newsroom:
         if any(counts[k] for k in ("created", "updated", "deleted")) or blog_values:
             self._changed(slug)
         log.info("import into %s (%s): %s", slug, parsed.format, counts)
+        for name, note in notes.items():  # the source's own blog fields that broke the rules
+            log.warning("import into %s: the source's %s: %s", slug, name, note)
         return counts
 
     @staticmethod
-    def _imported_blog_fields(blog: Blog, parsed: ParsedBlog) -> dict[str, Any]:
+    def _imported_blog_fields(blog: Blog, parsed: ParsedBlog) -> tuple[dict[str, Any], dict[str, str]]:
         """Blog fields the source fills in: blanks only, so an editor's choices are kept;
-        the background follows the source."""
+        the background follows the source. What breaks the rules is left out or shortened
+        (see validate.imported_blog), with a note for each."""
+        offered, notes = validate.imported_blog(
+            {name: getattr(parsed, name) for name in ("title", "description", "author", "link",
+                                                      "background", "status") if getattr(parsed, name)})
         values: dict[str, Any] = {}
         for name in ("title", "description", "author", "link"):
-            if not getattr(blog, name) and getattr(parsed, name):
-                values[name] = getattr(parsed, name)
-        if parsed.background and parsed.background != blog.background:
-            values["background"] = parsed.background
-        if parsed.status and parsed.status != blog.status:
-            values["status"] = parsed.status
-        return values
+            if not getattr(blog, name) and offered.get(name):
+                values[name] = offered[name]
+        for name in ("background", "status"):
+            if offered.get(name) and offered[name] != getattr(blog, name):
+                values[name] = offered[name]
+        return values, notes

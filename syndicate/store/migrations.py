@@ -10,13 +10,17 @@ from typing import Callable
 import sqlalchemy as sa
 
 from . import schema
+from .repair import mend_stored_values
 
 
 def _initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_initial]
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [
+    _initial,
+    mend_stored_values,  # values earlier versions let in against today's input rules
+]
 
 _version_table = sa.Table(
     "schema_version", sa.MetaData(), sa.Column("version", sa.Integer, nullable=False)

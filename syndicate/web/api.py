@@ -19,11 +19,7 @@ IMPORT_TYPES = ("text/plain", "text/html", "application/json", "application/ld+j
 def _json_body() -> Any:
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "send JSON with 'Content-Type: application/json'")
-    data = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ApiError(400, "bad_json", "the body is not valid JSON" if data else "the body is empty")
-    return body
+    return validate.parse_json(request.get_data(cache=True))  # 413 past MAX_CONTENT_LENGTH
 
 
 def _created(body: dict, location: str) -> Response:
@@ -180,4 +176,4 @@ def speech_queue():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(spec(links().base))
+    return jsonify(spec(links().base, current_app.config))
