@@ -24,6 +24,8 @@ def run_worker(config: dict[str, Any], index: int) -> None:
     store = Store(config["DATABASE_URL"])
     publisher = Publisher(store, config, static_base=config.get("STATIC_BASE", ""))
     worker = SpeechWorker(store, config, publisher, name=f"{socket.gethostname()}:{os.getpid()}:{index}")
+    from .follow.poller import start_follower_thread  # follow: poll followed live pages here too
+    start_follower_thread(config)  # follow
     try:
         worker.run(threading.Event())
     except KeyboardInterrupt:

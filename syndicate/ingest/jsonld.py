@@ -327,7 +327,8 @@ def parse_jsonld(text: str, *, timezone: str = "UTC", language: str | None = Non
     nodes = [node for document in documents for node in _nodes(document)]
     blogs = [node for node in nodes if _is_type(node, "LiveBlogPosting")]
     if not blogs:
-        raise IngestError("jsonld: no LiveBlogPosting found")
+        where = " (in the page's JSON-LD, microdata or RDFa)" if text.lstrip()[:1] == "<" else ""
+        raise IngestError(f"jsonld: no LiveBlogPosting found{where}")
     reader = _Reader(nodes, timezone, now or datetime.now(UTC))
     blog = reader.blog(max(blogs, key=lambda b: len(_as_list(b.get("liveBlogUpdate")))))
     if not blog.language and LANGUAGE.match(page_language):

@@ -145,9 +145,10 @@ def _take_labels(raw_lines: list[str]) -> tuple[list[str], dict]:
 
 
 def _trailing_labels(lines: list[str]) -> int:
-    """How many lines at the end of `lines` are labels or blank (they belong to what follows)."""
+    """How many lines at the end of `lines` are "Pinned post" or "Key event" labels, or blank:
+    those head the next entry ("Updated at" closes the entry it is in)."""
     n = len(lines)
-    while n and (not lines[n - 1].strip() or _label(lines[n - 1])):
+    while n and (not lines[n - 1].strip() or (_label(lines[n - 1]) or ("updated",))[0] != "updated"):
         n -= 1
     while n < len(lines) and not lines[n].strip():
         n += 1
@@ -159,9 +160,8 @@ def _entry(first: str, body: list[str], *, line_paragraphs: bool = False) -> _Ra
         k = next(n for n, line in enumerate(body) if line.strip())
         first, body = body[k], body[k + 1:]
     body, labels = _take_labels(body)
-    clock, tz, rest = split_clock(first)
-    relative = first.strip() if clock is None and is_relative(first) else ""
-    rest = "" if relative else rest
+    relative = first.strip() if is_relative(first) else ""
+    clock, tz, rest = (None, None, "") if relative else split_clock(first)
     headline = ""
     if line_paragraphs:  # each line is a paragraph; the headline may share the clock's line
         lines = [line.strip() for line in body if line.strip() and not _SEPARATOR.fullmatch(line)]
@@ -188,9 +188,11 @@ def _clock_start(line: str) -> bool:
     separator after it; or a relative time alone."""
     if not line.strip() or _BULLET.fullmatch(line) and not _BULLET.fullmatch(line)["rest"]:
         return False
+    if is_relative(line):
+        return True
     clock, _tz, rest = split_clock(line)
     if clock is None:
-        return is_relative(line)
+        return False
     if not rest or _headline_like(rest):
         return True
     prefix = line.strip()[: len(line.strip()) - len(rest)].rstrip()

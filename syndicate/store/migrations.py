@@ -10,6 +10,7 @@ from typing import Callable
 import sqlalchemy as sa
 
 from . import schema
+from .sources import create_sources_table
 
 
 def _initial(conn: sa.Connection) -> None:
@@ -17,6 +18,7 @@ def _initial(conn: sa.Connection) -> None:
 
 
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [_initial]
+MIGRATIONS.append(create_sources_table)  # followed live pages (store/sources.py)
 
 _version_table = sa.Table(
     "schema_version", sa.MetaData(), sa.Column("version", sa.Integer, nullable=False)

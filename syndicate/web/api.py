@@ -1,6 +1,7 @@
 """The JSON API under /api: reads are public, writes need the bearer token."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -11,6 +12,7 @@ from .auth import writer
 from .context import links, services
 from .errors import ApiError
 from .openapi import spec
+from . import sources
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 IMPORT_TYPES = ("text/plain", "text/html", "application/json", "application/ld+json")
@@ -42,6 +44,16 @@ def _int_arg(name: str, default: int, *, low: int = 1, high: int = 1_000_000) ->
         bounds = f"from {low}" + (f" to {high}" if high is not None else "")
         raise ApiError(400, "invalid", f"{name} must be a whole number {bounds}", name)
     return int(raw)
+
+
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw) if len(raw) == 10 else date.fromisoformat("")
+    except ValueError:
+        raise ApiError(400, "invalid", f"{name} must be a day written YYYY-MM-DD", name) from None
 
 
 # -- blogs ------------------------------------------------------------------------------
@@ -158,7 +170,7 @@ def import_blog(slug: str):
     if fmt is not None and fmt not in ingest.FORMATS:
         raise ApiError(400, "invalid", f"format must be one of: {', '.join(ingest.FORMATS)}", "format")
     zone = validate.timezone(request.args["timezone"]) if "timezone" in request.args else blog.timezone
-    parsed = ingest.parse(data, format=fmt, timezone=zone, language=blog.language)
+    parsed = ingest.parse(data, format=fmt, timezone=zone, language=blog.language, date=_date_arg("date"))
     counts = services().newsroom.import_blog(slug, parsed)
     return jsonify({**counts, "format": parsed.format})
 
@@ -180,4 +192,4 @@ def speech_queue():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(spec(links().base))
+    return jsonify(sources.document(spec(links().base)))  # + the followed source's routes
