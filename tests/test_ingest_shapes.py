@@ -297,3 +297,25 @@ def test_import_date_option_in_the_api(client, auth, blog):
     good = client.post("/api/blogs/storm/import?date=2025-07-06&timezone=UTC", data=text, headers=headers)
     assert good.status_code == 200 and good.json["created"] == 1
     assert client.get("/api/blogs/storm/entries").json["entries"][0]["published"] == "2025-07-06T16:40:00Z"
+
+
+def test_date_and_markup_libraries_work_without_the_network():
+    """dateparser and extruct must never reach for the network (no model downloads)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('network used')\n"
+        "socket.socket.connect = refuse; socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
+        "from pathlib import Path\n"
+        "from syndicate.ingest import parse\n"
+        f"d = Path({str(FIXTURES)!r})\n"
+        "assert parse((d / 'copied-hi.txt').read_bytes(), timezone='Asia/Kolkata').entries\n"
+        "assert parse((d / 'relative.txt').read_bytes()).entries\n"
+        "assert parse((d / 'rdfa.html').read_bytes()).entries\n"
+        "assert parse((d / 'microdata-v1.html').read_bytes()).language == 'it'\n"
+        "print('ok')\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).parents[1])
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
