@@ -425,3 +425,27 @@ def test_follow_command_refuses_a_page_without_a_live_blog(cli, live):
     result = cli("follow", live.url, "--blog", "ferry")
     assert result.exit_code != 0 and "no LiveBlogPosting" in result.output
     assert cli("blogs").output == ""
+
+
+def test_redirects_to_other_schemes_are_refused(app, client, auth, blog, live):
+    live.status, live.headers = 302, {"Location": "ftp://files.example/live.html"}
+    follow(client, auth, live.url)
+    state = follower(app).step()
+    assert state.last_error.startswith("redirected to a non-http(s) URL") and entries(client) == []
+
+
+def test_worker_processes_follow_sources(app, client, auth, blog, live):
+    """The speech worker processes that `serve` and `worker` start poll followed pages too."""
+    from syndicate.workers import start_processes
+
+    follow(client, auth, live.url, interval=1)
+    processes = start_processes(dict(app.config), 1)
+    try:
+        wait_for(lambda: len(entries(client)) == 2, deadline=120)
+        live.set(page([THIRD, SECOND, FIRST]))
+        wait_for(lambda: len(entries(client)) == 3, deadline=60)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.join(30)
+    assert client.get("/api/blogs/storm/source").json["last_error"] is None

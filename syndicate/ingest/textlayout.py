@@ -36,7 +36,7 @@ once, at its place in the stream, marked pinned.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time, tzinfo
 
 from ..model import Media
@@ -69,7 +69,6 @@ class Raw:
     pinned: bool = False
     key_event: bool = False
     updated: tuple[time, tzinfo | None] | None = None
-    labels: set[str] = field(default_factory=set)
 
 
 def paragraphs(lines: list[str], joined: bool = False) -> list[str]:
