@@ -449,3 +449,20 @@ def test_worker_processes_follow_sources(app, client, auth, blog, live):
             process.terminate()
             process.join(30)
     assert client.get("/api/blogs/storm/source").json["last_error"] is None
+
+
+def test_a_database_from_before_following_is_upgraded(tmp_path, monkeypatch):
+    import sqlalchemy as sa
+
+    from syndicate.store import Store, migrations
+
+    store = Store(f"sqlite:///{tmp_path}/old.db")
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    assert store.migrate() == 1
+    store.create_blog("old", {"title": "Old"})
+    monkeypatch.undo()
+    assert store.migrate() == len(migrations.MIGRATIONS) >= 2
+    assert sa.inspect(store.engine).has_table("sources")
+    source, created = Sources(store).put("old", "http://127.0.0.1:9/l", 60)
+    assert created and source.slug == "old" and store.get_blog("old").title == "Old"
+    store.close()
