@@ -1,6 +1,7 @@
 """The JSON API under /api: reads are public, writes need the bearer token."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -50,8 +51,10 @@ def _date_arg(name: str) -> date | None:
     raw = request.args.get(name)
     if raw is None:
         return None
-    try:
-        return date.fromisoformat(raw) if len(raw) == 10 else date.fromisoformat("")
+    try:  # fromisoformat alone would also take 20250706 and week dates
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
     except ValueError:
         raise ApiError(400, "invalid", f"{name} must be a day written YYYY-MM-DD", name) from None
 
