@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 import unicodedata
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,12 @@ import click
 from . import ingest, validate
 from .app import create_app
 from .config import ConfigError, speech_workers
+from .follow import check_url, parse_interval
+from .follow.fetch import FetchError, fetch
+from .follow.poller import Follower
 from .links import FEED_FILES
 from .store import StoreError
+from .store.sources import Sources
 from . import server
 from .workers import WorkerPool
 
@@ -137,7 +142,7 @@ def demo(host: str, port: int, workers: int | None, web_processes: int | None) -
 
 
 def _import(app, data: bytes, slug: str | None, zone: str | None, language: str | None,
-            fmt: str | None) -> tuple[str, dict[str, int]]:
+            fmt: str | None, day: date | None = None) -> tuple[str, dict[str, int]]:
     services = _services(app)
     try:
         if slug is not None:
@@ -148,7 +153,7 @@ def _import(app, data: bytes, slug: str | None, zone: str | None, language: str 
             validate.language(language)
         existing = services.store.get_blog(slug) if slug else None
         parsed = ingest.parse(data, format=fmt, timezone=zone or (existing.timezone if existing else None) or "UTC",
-                              language=language)
+                              language=language, date=day)
         if slug is None:
             slug = slugify(parsed.title)
             existing = services.store.get_blog(slug)
@@ -172,12 +177,59 @@ def _import(app, data: bytes, slug: str | None, zone: str | None, language: str 
 @click.option("--timezone", "zone", help="IANA zone of the blog's clock times, e.g. Asia/Ho_Chi_Minh.")
 @click.option("--language", help="BCP 47 language of the blog, e.g. en, vi, hi.")
 @click.option("--format", "fmt", type=click.Choice(ingest.FORMATS), help="Skip detection.")
-def import_(source: str, slug: str | None, zone: str | None, language: str | None, fmt: str | None) -> None:
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Day of the newest entry (YYYY-MM-DD), for a plain-text page that shows no date.")
+def import_(source: str, slug: str | None, zone: str | None, language: str | None, fmt: str | None,
+            day: datetime | None) -> None:
     """Import a live blog from a file, '-' (stdin) or a URL."""
     app = _app()
     data = read_source(source, app.config["IMPORT_TIMEOUT"])
-    slug, counts = _import(app, data, slug, zone, language, fmt)
+    slug, counts = _import(app, data, slug, zone, language, fmt, day.date() if day else None)
     click.echo(f"{slug}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@main.command()
+@click.argument("url", required=False)
+@click.option("--blog", "slug", required=True, help="Slug of the blog kept in step (created when missing).")
+@click.option("--every", default="60s", show_default=True, help="Polling interval: seconds, or like 90s, 5m, 1h.")
+@click.option("--timezone", "zone", help="IANA zone of a new blog's clock times.")
+@click.option("--language", help="BCP 47 language of a new blog (default: the page's).")
+@click.option("--stop", is_flag=True, help="Stop following.")
+@click.option("--status", "show", is_flag=True, help="Show the polling status.")
+def follow(url: str | None, slug: str, every: str, zone: str | None, language: str | None,
+           stop: bool, show: bool) -> None:
+    """Follow a live page: import it now, then the service's workers poll it and keep the blog
+    in step (new entries, edits, removals)."""
+    app = _app()
+    services = _services(app)
+    sources = Sources(services.store)
+    if stop or show:
+        if services.store.get_blog(slug) is None or sources.get(slug) is None:
+            _fail(f"blog {slug!r} follows no source")
+        if stop:
+            sources.delete(slug)
+            click.echo(f"{slug}: stopped following")
+        else:
+            for key, value in sources.get(slug).to_json().items():
+                click.echo(f"{key}: {'' if value is None else value}")
+        return
+    try:
+        url = check_url(url)
+        interval = parse_interval(every, app.config["FOLLOW_MIN_INTERVAL"])
+    except ValueError as exc:
+        _fail(str(exc).replace("url must", "URL must").replace("interval must", "--every must"))
+    try:  # the first fetch and import here, so a bad page is an error now and stores nothing
+        got = fetch(url, timeout=app.config["FOLLOW_TIMEOUT"], max_bytes=app.config["FOLLOW_MAX_BYTES"])
+    except FetchError as exc:
+        _fail(f"cannot fetch {url}: {exc}")
+    slug, counts = _import(app, got.body, slug, zone, language, None)
+    follower = Follower(services, app.config)
+    sources.put(slug, url, interval)
+    source = sources.claim(follower.name, follower.lease, slug=slug)
+    if source is not None:
+        sources.finish(source, follower.name, **follower.succeeded(source, got, counts))
+    click.echo(f"{slug}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    click.echo(f"{slug}: following {url} every {interval} s (polled by `syndicate serve` or `syndicate worker`)")
 
 
 @main.command()

@@ -63,6 +63,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUBLISH_INTERVAL", 0.5, float, "How often `serve` and `demo` look for blogs changed by other processes "
             "(speech workers, the CLI) and publish them, in seconds."),
     Setting("IMPORT_TIMEOUT", 10.0, float, "Seconds allowed to fetch an import source given as a URL."),
+    Setting("FOLLOW_TIMEOUT", 10.0, float, "Seconds allowed for one fetch of a followed live page."),
+    Setting("FOLLOW_MAX_BYTES", 5_000_000, int, "Largest followed page accepted, in bytes."),
+    Setting("FOLLOW_MIN_INTERVAL", 15, int, "Shortest polling interval a followed page may ask for, in seconds."),
+    Setting("FOLLOW_MAX_BACKOFF", 3600, int, "Longest wait between polls of a failing page, in seconds."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

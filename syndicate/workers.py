@@ -61,6 +61,8 @@ def run_worker(config: dict[str, Any], index: int) -> None:
     worker = SpeechWorker(store, config)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # finish the current step, then leave
+    from .follow.poller import start_follower_thread  # follow: poll followed live pages here too
+    start_follower_thread(config)  # follow
     try:
         worker.run(stop)
     except KeyboardInterrupt:

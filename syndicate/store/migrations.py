@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from . import schema
 from .repair import mend_stored_values
+from .sources import create_sources_table
 
 
 def _initial(conn: sa.Connection) -> None:
@@ -20,6 +21,7 @@ def _initial(conn: sa.Connection) -> None:
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [
     _initial,
     mend_stored_values,  # values earlier versions let in against today's input rules
+    create_sources_table,  # followed live pages (store/sources.py)
 ]
 
 _version_table = sa.Table(
