@@ -51,6 +51,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAGE_ENTRIES", 50, int, "Entries per page of the text view."),
     Setting("WEBSUB_HUB", "", str, "WebSub hub URL: advertised in feed headers and pinged on change."),
     Setting("TTS_ENGINE", "offline", str, "Speech engine: 'offline' (flite/espeak-ng) or 'gtts' (needs network)."),
+    Setting("LEXICON", "", str, "Default pronunciation lexicon for every blog: a TOML or JSON file "
+            "(a blog's own pronunciations win over it)."),
     Setting("TTS_TIMEOUT", 10.0, float, "Seconds gTTS may take per request before the offline voice takes over."),
     Setting("SPEECH_WORKERS", 0, int, "Background speech workers (0: one per CPU core; -1: none)."),
     Setting("SPEECH_RETRIES", 5, int, "Attempts before a clip is marked failed."),
@@ -96,6 +98,8 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
         values["DATABASE_URL"] = "sqlite:///" + os.path.join(values["DATA_DIR"], "syndicate.db")
     if values["TTS_ENGINE"] not in {"offline", "gtts"}:
         raise ConfigError(f"config: {PREFIX}TTS_ENGINE must be 'offline' or 'gtts', not {values['TTS_ENGINE']!r}")
+    if values["LEXICON"] and not os.path.isfile(values["LEXICON"]):
+        raise ConfigError(f"config: {PREFIX}LEXICON: no such file {values['LEXICON']!r}")
     for name in ("FEED_ITEMS", "PAGE_ENTRIES", "MAX_REQUEST_BYTES", "MAX_ENTRY_CHARS", "MAX_ENTRIES_PER_LIST"):
         if values[name] < 1:
             raise ConfigError(f"config: {PREFIX}{name} must be at least 1")

@@ -16,6 +16,7 @@ from .entries import EntryQueries
 from .errors import Conflict, NotFound, StoreError
 from .jobs import Job, JobQueries
 from .migrations import migrate
+from .pronunciations import PronunciationQueries
 
 __all__ = ["Store", "StoreError", "NotFound", "Conflict", "Job"]
 
@@ -44,7 +45,7 @@ def _engine(url: str) -> sa.Engine:
     return engine
 
 
-class Store(BlogQueries, EntryQueries, JobQueries):
+class Store(BlogQueries, EntryQueries, JobQueries, PronunciationQueries):
     """All persistent state. Methods take and return `syndicate.model` values."""
 
     def __init__(self, url: str) -> None:

@@ -16,7 +16,11 @@ def _initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_initial]
+def _pronunciations(conn: sa.Connection) -> None:
+    schema.pronunciations.create(conn, checkfirst=True)  # new databases have it from _initial
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_initial, _pronunciations]
 
 _version_table = sa.Table(
     "schema_version", sa.MetaData(), sa.Column("version", sa.Integer, nullable=False)

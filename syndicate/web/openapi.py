@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ingest
+from .pronunciations_spec import openapi_paths as pronunciation_paths
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -132,5 +133,6 @@ def spec(server: str) -> dict[str, Any]:
                                         k: {"type": "integer"} for k in ("queued", "leased", "retrying", "failed")}},
                                         "Counts")}}},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}},
+            **pronunciation_paths(),
         },
     }
