@@ -159,7 +159,8 @@ def _abbreviations(text: str) -> str:
     text = re.sub(r"\b((?:[A-Z]\.){2,})(?=\s*$)", lambda m: spaced(m) + ".", text, flags=re.M)  # ends a sentence
     text = re.sub(r"\b((?:[A-Z]\.){2,})", spaced, text)
     text = re.sub(_INITIALISM, lambda m: " ".join(m[1]), text)
-    return re.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1", text)  # John F. Kennedy: no sentence end
+    # John F. Kennedy: no sentence end; but "the U S. Then" (from "U.S.", "US") ends one.
+    return re.sub(r"(?<!\b[A-Z] )\b([A-Z])\.(?=\s+[A-Z])", r"\1", text)
 
 
 def _month(name: str) -> str:
@@ -208,7 +209,7 @@ def _numbers(text: str, lang: str) -> str:
         text = re.sub(r"\b([01]?\d|2[0-3])[:h]([0-5]\d)\b", r"\1 giờ \2", text)
     elif lang == "hi":  # digits stay digits: espeak-ng reads them in Hindi
         text = re.sub(r"\b([01]?\d|2[0-3]):([0-5]\d)\b(\s*बजे)?", _hindi_clock, text)
-    text = re.sub(r"(?<=[^\W\d_])-(?=\d)", " ", text)  # COVID-19
+    text = re.sub(r"(?<=[^\W\d_])-?(?=\d)", " ", text)  # COVID-19, G7: "G seven", not "Gseven"
     if words:
         text = re.sub(r"(?<![\w.-])(" + _NUM + r")\s?[-–—]\s?(" + _NUM + r")(?![\d-]|\.\d)", rf"\1 {words[0]} \2", text)
         text = re.sub(r"(?<![\w.])[-−](?=\d)", words[5] + " ", text)
