@@ -86,7 +86,8 @@ def clip_name(blog: Blog, entry: Entry, transcript: str, voice: str, settings: M
 
 def _voice(blog: Blog, settings: Mapping[str, Any]):
     return choose_voice(blog.language or "en", str(_setting(settings, "TTS_ENGINE")),
-                        timeout=float(_setting(settings, "TTS_TIMEOUT")))
+                        timeout=float(_setting(settings, "TTS_TIMEOUT")),
+                        piper_model=str(_setting(settings, "PIPER_MODEL")))
 
 
 @lru_cache(maxsize=64)

@@ -29,7 +29,7 @@ from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from pydub import AudioSegment
 
-from . import espeak, festival, flite
+from . import espeak, festival, flite, piper_voice
 from .gtts_voice import GttsUnavailable, GttsVoice
 
 log = logging.getLogger(__name__)
@@ -105,12 +105,30 @@ def offline_voice(language: str) -> Voice | None:
     return None
 
 
-def choose_voice(language: str, engine: str = "offline", *, timeout: float = 10.0) -> Voice:
+def _piper(language: str, model: str) -> Voice | None:
+    """The Piper voice of `model` when it speaks `language`; None (with a warning) otherwise."""
+    try:
+        voice = piper_voice.PiperVoice(model)
+    except piper_voice.PiperUnavailable as exc:
+        log.warning("%s; using the offline voice", exc)
+        return None
+    if voice.language.split("-")[0] != language_tag(language).split("-")[0]:
+        return None  # the model speaks another language: this blog keeps its offline voice
+    return voice
+
+
+def choose_voice(language: str, engine: str = "offline", *, timeout: float = 10.0, piper_model: str = "") -> Voice:
     """The most intelligible installed voice for `language` (a BCP 47 tag).
 
     engine "gtts" wraps gTTS (each request bounded by `timeout` seconds) around that offline
-    voice in a `GttsWithFallback`. Raises VoiceUnavailable when no voice is installed at all.
+    voice in a `GttsWithFallback`; engine "piper" speaks with the model at `piper_model` when it
+    speaks this language (else the offline voice). Raises VoiceUnavailable when no voice is
+    installed at all.
     """
+    if engine == "piper":
+        chosen = _piper(language, piper_model)
+        if chosen is not None:
+            return chosen
     voice = offline_voice(language)
     if voice is None:
         voice = offline_voice(FALLBACK_LANGUAGE)
@@ -122,7 +140,7 @@ def choose_voice(language: str, engine: str = "offline", *, timeout: float = 10.
             return GttsWithFallback(GttsVoice(language, timeout=timeout), voice)
         except GttsUnavailable as exc:
             log.warning("%s; using %s", exc, voice.id)
-    elif engine != "offline":
+    elif engine not in ("offline", "piper"):
         raise ValueError(f"speech: unknown engine {engine!r}")
     return voice
 
