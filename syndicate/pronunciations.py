@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .model import Pronunciation
 from .validate import LANGUAGE, InvalidInput
 
-PHONEME_ENGINES = ("espeak-ng", "festival", "piper")  # engines whose notation an entry may give
+PHONEME_ENGINES = ("espeak-ng", "piper")  # engines that take phonemes in the text
 FIELDS = {"word", "say", "phonemes", "whole_word", "case_sensitive", "language"}
 MAX_WORD, MAX_SAY, MAX_PHONEMES, MAX_ENTRIES = 100, 300, 300, 2000
 UNSAFE = re.compile(r"[\x00-\x1f\x7f<>\[\]]")  # control characters, markup, phoneme brackets

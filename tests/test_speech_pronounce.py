@@ -227,3 +227,16 @@ def test_an_inline_override_is_spoken_and_never_shown_in_feeds(client, app, auth
                  json={"html": html.replace("Nwin", "Win")}, headers=auth)
     drain(app)
     assert audio_of(client, with_hint["id"])["url"] != spoken["url"]
+
+
+def test_espeak_speaks_the_phonemes_of_an_entry():
+    from syndicate.speech.espeak import EspeakVoice
+
+    voice = EspeakVoice("en")
+    words = lexicon(Pronunciation("Nguyen", "Nwin", phonemes=(("espeak-ng", "w'In"),)))
+    as_phonemes = voice.synthesize(words.speak("Minister Nguyen arrived.", "espeak-ng"))
+    as_word = voice.synthesize("Minister win arrived.")
+    spelled = voice.synthesize("Minister w I n arrived.")  # what the brackets' letters would sound like
+    assert as_phonemes.raw_data == as_word.raw_data or \
+        abs(as_phonemes.duration_seconds - as_word.duration_seconds) < 0.05
+    assert spelled.duration_seconds - as_phonemes.duration_seconds > 0.2
