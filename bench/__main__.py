@@ -3,6 +3,7 @@
     python -m bench                 # everything, a few minutes on a 2-core machine
     python -m bench --quick         # tiny sizes (a smoke run); writes to --out
     python -m bench --only scale,memory --out /tmp/b.md
+    python -m bench --only quality  # voices judged by two recognisers and DNSMOS (optional packages)
     python -m bench --profile prof/ # also write cProfile output of the measured paths
 
 The machine notes name the git commit measured; set BENCH_SOURCE to name the source when
@@ -26,13 +27,14 @@ from .machine import machine_notes
 from .markdown import render, write
 
 # Figure modules in table order; speech runs before batch, which reuses its raw baseline.
-FIGURES = ("speech", "batch", "serving", "scale", "memory")
+FIGURES = ("speech", "batch", "serving", "scale", "memory", "quality")
 ROW_NAMES = {
     "speech": ["1. Speech: post → clip in podcast feed"],
     "batch": ["2. Batch: import with audio", "2. Batch: audio seconds produced per CPU second"],
     "serving": None,  # from serving.figures()
     "scale": ["4. Publish one entry"],
     "memory": ["5. Memory: peak RSS"],
+    "quality": None,  # from quality.figures()
 }
 
 

@@ -238,7 +238,7 @@ def synth(slug: str | None) -> None:
 @click.option("--list", "listing", is_flag=True, help="Show the blog's pronunciations (and the defaults).")
 @click.option("--remove", is_flag=True, help="Remove WORD's pronunciation.")
 @click.option("--phonemes", "phonemes", multiple=True, metavar="ENGINE=PHONEMES",
-              help="Phonemes for an engine that takes them (espeak-ng, piper); repeatable.")
+              help="Phonemes for an engine that takes them (espeak-ng, festival, piper); repeatable.")
 @click.option("--language", default="", help="Only for blogs in this language (default: any).")
 @click.option("--case-sensitive", is_flag=True, help="Match WORD only with this exact case.")
 @click.option("--part-of-words", is_flag=True, help="Match WORD inside longer words too.")

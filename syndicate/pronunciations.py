@@ -15,7 +15,12 @@ from typing import Any, Iterable, Mapping, Sequence
 from .model import Pronunciation
 from .validate import LANGUAGE, InvalidInput
 
-PHONEME_ENGINES = ("espeak-ng", "piper")  # engines that take phonemes in the text
+PHONEME_ENGINES = ("espeak-ng", "festival", "piper")  # engines that take phonemes
+# festival's English voices use the "radio" phone set; syllables are separated by " . " and a
+# stressed syllable has a 1 on its vowel ("n uw . y eh1 n"), as festival's own lexicon shows.
+FESTIVAL_PHONES = frozenset(
+    "aa ae ah ao aw ax axr ay b ch d dh eh er ey f g hh ih iy jh k l m n ng ow oy p r s sh t th uh uw v w y z zh"
+    .split())
 FIELDS = {"word", "say", "phonemes", "whole_word", "case_sensitive", "language"}
 MAX_WORD, MAX_SAY, MAX_PHONEMES, MAX_ENTRIES = 100, 300, 300, 2000
 UNSAFE = re.compile(r"[\x00-\x1f\x7f<>\[\]]")  # control characters, markup, phoneme brackets
@@ -46,6 +51,19 @@ def _flag(body: Mapping[str, Any], name: str, default: bool) -> bool:
     return value
 
 
+def festival_phonemes(value: str) -> str:
+    """Checked festival phonemes: radio phones with an optional stress digit, '.' between
+    syllables. Raises InvalidInput naming the first unknown phone."""
+    value = " ".join(value.lower().replace(".", " . ").split())
+    for token in value.split():
+        if token != "." and token.rstrip("012") not in FESTIVAL_PHONES:
+            raise InvalidInput(f"phonemes: festival has no phone {token!r} (its phones: "
+                               f"{' '.join(sorted(FESTIVAL_PHONES))}; '.' between syllables)", "phonemes")
+    if not value.strip(" ."):
+        raise InvalidInput("phonemes: festival needs at least one phone", "phonemes")
+    return value
+
+
 def pronunciation_from_json(body: Any, *, word: str | None = None) -> Pronunciation:
     """A validated `Pronunciation` from JSON (`word` from the URL when given). Raises InvalidInput."""
     if not isinstance(body, dict):
@@ -65,7 +83,10 @@ def pronunciation_from_json(body: Any, *, word: str | None = None) -> Pronunciat
         if engine not in PHONEME_ENGINES:
             raise InvalidInput(f"phonemes: unknown engine {engine!r}; known: {', '.join(PHONEME_ENGINES)}",
                                "phonemes")
-        pairs.append((engine, _text(phonemes, engine, MAX_PHONEMES)))
+        value = _text(phonemes, engine, MAX_PHONEMES)
+        if engine == "festival":
+            value = festival_phonemes(value)
+        pairs.append((engine, value))
     language = body.get("language") or ""
     if not isinstance(language, str) or (language and not LANGUAGE.match(language)):
         raise InvalidInput("language must be a language tag such as 'en' or 'vi', or empty", "language")

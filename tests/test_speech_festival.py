@@ -64,3 +64,15 @@ def test_an_unknown_voice_is_a_clear_error_and_leaves_no_process():
     assert "no_such_voice" not in festival._PROCESSES
     clip = make_clip(entry_for("en", media=()), replace(blog_for("en"), language="en-US"), {})
     assert clip.voice == f"festival:{festival.VOICE}"
+
+
+def test_phonemes_from_a_lexicon_entry_are_spoken():
+    from syndicate.model import Pronunciation
+    from syndicate.speech.prepare import normalise
+    from syndicate.speech.pronounce import Lexicon
+
+    voice = festival.FestivalVoice()
+    words = Lexicon([Pronunciation("Nguyen", "Nwin", phonemes=(("festival", "w ih1 n"),))], "en", normalise)
+    given = voice.synthesize(words.speak("Minister Nguyen arrived.", "festival"))
+    assert given.raw_data == voice.synthesize("Minister win arrived.").raw_data  # the same phones
+    assert given.raw_data != voice.synthesize("Minister Nguyen arrived.").raw_data

@@ -85,8 +85,9 @@ def test_crud_through_the_api(client, auth, blog):
                                 {"word": "Kim Jong-un", "say": "Kim Jong Oon", "language": "en"}], headers=auth)
     assert put.status_code == 200 and put.json["respeaking"] == 0
     assert [p["word"] for p in put.json["pronunciations"]] == ["Kim Jong-un", "Nguyen"]
-    one = client.put(f"{URL}/Hue", json={"say": "Hway", "phonemes": {"espeak-ng": "hw'eI"}}, headers=auth)
-    assert one.status_code == 201 and one.json["phonemes"] == {"espeak-ng": "hw'eI"}
+    one = client.put(f"{URL}/Hue", json={"say": "Hway", "phonemes": {"espeak-ng": "hw'eI", "festival": "HH W EY1"}},
+                     headers=auth)
+    assert one.status_code == 201 and one.json["phonemes"] == {"espeak-ng": "hw'eI", "festival": "hh w ey1"}
     assert client.put(f"{URL}/Hue", json={"say": "Hweh"}, headers=auth).status_code == 200
     assert client.post(URL, json={"word": "Xi", "say": "She"}, headers=auth).status_code == 201
     assert client.get(f"{URL}/Hue").json["pronunciations"][0]["say"] == "Hweh"
@@ -107,6 +108,7 @@ def test_bad_input_is_refused_and_keeps_the_lexicon(client, auth, blog):
         ([{"word": "a", "say": "b", "language": "english!"}], "language"),
         ([{"word": "a", "say": "b"}, {"word": "a", "say": "c"}], "word"), ({"word": "a"}, "pronunciations"),
         ([{"word": "a", "say": "b", "whole_word": "yes"}], "whole_word"),
+        ([{"word": "a", "say": "b", "phonemes": {"festival": "w ih1 q"}}], "phonemes"),
     ):
         response = client.put(URL, json=body, headers=auth)
         assert response.status_code == 400 and response.json["field"] == field, (body, response.json)

@@ -11,8 +11,10 @@ failure signal. The process ends when its stdin closes, so it never outlives the
 from __future__ import annotations
 
 import atexit
+import hashlib
 import logging
 import os
+import re
 import selectors
 import shutil
 import subprocess
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 VOICE = "cmu_us_slt_arctic_hts"
 VOICE_DIRS = ("/usr/share/festival/voices", "/usr/local/share/festival/voices")
+_PHONEMES = re.compile(r"\[\[([a-z0-9. ]+)\]\]")  # checked on input: radio phones, stress digits, dots
 
 
 class FestivalError(RuntimeError):
@@ -65,6 +68,7 @@ class Process:
             cwd=self.folder)
         self.count = 0
         self._buffer = b""
+        self.words: set[str] = set()  # made-up words given phonemes in this process's lexicon
         try:
             self._send(f"(voice_{voice})\n")
             self._wait_for_marker(60.0)  # the voice is loaded: later calls pay only for speech
@@ -112,10 +116,32 @@ class Process:
         if "SIOD ERROR" in errors:
             raise FestivalError(f"{what}: {errors}")
 
+    def _lexicon_words(self, text: str) -> str:
+        """`text` with each `[[phonemes]]` replaced by a made-up word that festival's lexicon
+        is given those phonemes for ("n uw . y eh1 n": syllables split by '.', 1 marks stress)."""
+        def word(match: re.Match) -> str:
+            phonemes = match[1].split()
+            name = "sx" + "".join(chr(97 + int(c, 16)) for c in hashlib.sha1(match[1].encode()).hexdigest()[:10])
+            if name not in self.words:
+                syllables, current = [], []
+                for token in [*phonemes, "."]:
+                    if token == "." and current:
+                        stressed = any(p[-1:] == "1" for p in current)
+                        syllables.append(f"(({' '.join(p.rstrip('012') for p in current)}) {int(stressed)})")
+                        current = []
+                    elif token != ".":
+                        current.append(token)
+                self._send(f"(lex.add.entry '(\"{name}\" nil ({' '.join(syllables)})))\n")
+                self.words.add(name)
+            return name
+
+        return _PHONEMES.sub(word, text)
+
     def speak(self, text: str, timeout: float) -> tuple[bytes, int]:
-        """16-bit mono PCM and its rate for `text`."""
+        """16-bit mono PCM and its rate for `text` (`[[phonemes]]` in festival's notation allowed)."""
         target = self.folder / "out.wav"
         target.unlink(missing_ok=True)
+        text = self._lexicon_words(text)
         self._send(f"(set! syndicate_utt (utt.synth (Utterance Text {_scheme_string(text)})))\n"
                    f"(utt.save.wave syndicate_utt {_scheme_string(str(target))} 'riff)\n")
         self._wait_for_marker(timeout)

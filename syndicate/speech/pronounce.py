@@ -7,8 +7,9 @@ overrides (`<span data-say="Nwin">Nguyen</span>`, for that entry only).
 Matching runs on *prepared* text (numbers in words, abbreviations expanded), so each word is
 prepared the same way before it is compiled: "G7" matches the "G seven" the transcript says.
 The transcript keeps the written form; only what the engine is given changes (`Lexicon.speak`).
-Engines that take phonemes (espeak-ng and piper: `[[...]]` in the text) get the entry's phoneme
-string for them when there is one; every other engine, gTTS included, gets the respelling.
+Engines that take phonemes (espeak-ng, piper and festival: `[[...]]` in the text) get the
+entry's phoneme string for them when there is one; every other engine, gTTS included, gets
+the respelling.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ..model import Pronunciation
 from ..pronunciations import MAX_SAY, MAX_WORD, UNSAFE
 
 # Engines that accept a phoneme string inside the text, and how it is marked there.
-PHONEME_MARKUP = {"espeak-ng": "[[{}]]", "piper": "[[ {} ]]"}
+PHONEME_MARKUP = {"espeak-ng": "[[{}]]", "piper": "[[ {} ]]", "festival": "[[{}]]"}
 
 
 def inline_overrides(fragment: str) -> tuple[Pronunciation, ...]:

@@ -5,7 +5,7 @@ from typing import Any
 
 ENTRY = {"type": "object", "required": ["word", "say"], "properties": {
     "word": {"type": "string", "maxLength": 100}, "say": {"type": "string", "maxLength": 300},
-    "phonemes": {"type": "object", "description": "engine (espeak-ng, piper) -> phoneme string in its notation",
+    "phonemes": {"type": "object", "description": "engine (espeak-ng, festival, piper) -> phoneme string in its notation",
                  "additionalProperties": {"type": "string"}},
     "whole_word": {"type": "boolean", "default": True}, "case_sensitive": {"type": "boolean", "default": False},
     "language": {"type": "string", "description": "empty: every language"}}}
