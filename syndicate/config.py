@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from .pronunciations import LexiconError, load_file
+
 PREFIX = "SYNDICATE_"
 
 
@@ -105,8 +107,13 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
     if values["TTS_ENGINE"] == "piper" and not os.path.isfile(values["PIPER_MODEL"]):
         raise ConfigError(f"config: {PREFIX}TTS_ENGINE is 'piper': set {PREFIX}PIPER_MODEL to a voice's "
                           f".onnx file (now {values['PIPER_MODEL']!r})")
-    if values["LEXICON"] and not os.path.isfile(values["LEXICON"]):
-        raise ConfigError(f"config: {PREFIX}LEXICON: no such file {values['LEXICON']!r}")
+    if values["LEXICON"]:
+        if not os.path.isfile(values["LEXICON"]):
+            raise ConfigError(f"config: {PREFIX}LEXICON: no such file {values['LEXICON']!r}")
+        try:
+            load_file(values["LEXICON"])
+        except LexiconError as exc:
+            raise ConfigError(f"config: {PREFIX}LEXICON: {exc}") from exc
     for name in ("FEED_ITEMS", "PAGE_ENTRIES", "MAX_REQUEST_BYTES", "MAX_ENTRY_CHARS", "MAX_ENTRIES_PER_LIST"):
         if values[name] < 1:
             raise ConfigError(f"config: {PREFIX}{name} must be at least 1")

@@ -6,6 +6,7 @@ import io
 import json
 
 import feedparser
+import pytest
 from mutagen.id3 import ID3
 
 from conftest import post_entry
@@ -178,6 +179,9 @@ def test_the_default_lexicon_file_applies_and_the_blog_wins(tmp_path, app_config
     assert lexicon_for(entry, blog, app.config).speak("Nguyen in Hue.", "flite") == "Nwin in Hway."
     assert clip_key(entry, blog, app.config).name != audio_of(client, first["id"])["url"].split("/audio/")[1]
     assert audio_of(client, plain["id"])["status"] == "ready"
+    path.write_text("[[pronunciation]]\nword = 'Hue'\n", encoding="utf-8")  # edited into a broken file
+    listing = client.get(URL)
+    assert listing.status_code == 200 and "say" in listing.json["defaults_error"]
     app.extensions["syndicate"].store.close()
 
 
@@ -189,6 +193,8 @@ def test_a_missing_or_broken_default_lexicon_is_a_clear_error(tmp_path):
         assert "LEXICON" in str(exc)
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps([{"word": "x"}]), encoding="utf-8")
+    with pytest.raises(ConfigError, match="LEXICON.*say"):
+        load({"DATA_DIR": str(tmp_path), "LEXICON": str(broken)}, environ={})
     from syndicate.pronunciations import LexiconError, load_file
 
     try:

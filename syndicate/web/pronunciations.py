@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..pronunciations import lexicon_from_json, load_file, pronunciation_from_json
+from ..pronunciations import LexiconError, lexicon_from_json, load_file, pronunciation_from_json
 from ..validate import LANGUAGE
 from .api import _json_body
 from .auth import writer
@@ -30,8 +30,12 @@ def _change(slug: str, change) -> tuple[Any, int]:
 
 def _listing(slug: str, **extra: Any) -> Response:
     found = services()
+    try:  # checked at start-up, but the file may have been edited since
+        defaults = [p.to_json() for p in load_file(found.config.get("LEXICON", ""))]
+    except LexiconError as exc:
+        defaults, extra = [], {**extra, "defaults_error": str(exc)}
     return jsonify({"pronunciations": [p.to_json() for p in found.store.pronunciations(slug)],
-                    "defaults": [p.to_json() for p in load_file(found.config.get("LEXICON", ""))], **extra})
+                    "defaults": defaults, **extra})
 
 
 def _language_arg() -> str | None:
