@@ -65,9 +65,13 @@ def figures() -> list[str]:
     return ["6. Speech quality: default English voice"]
 
 
+# American spellings a recogniser writes for the British ones the sentences use: not a miss.
+SPELLINGS = {"kilometers": "kilometres", "meters": "metres", "defense": "defence", "center": "centre"}
+
+
 def words(text: str) -> list[str]:
-    """Lower-case words, apostrophes kept, everything else a separator."""
-    return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
+    """Lower-case words, apostrophes kept, everything else a separator; spellings unified."""
+    return [SPELLINGS.get(w, w) for w in re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))]
 
 
 def missed(reference: str, heard: str) -> tuple[int, int]:

@@ -9,6 +9,7 @@ def test_missed_words_are_counted_in_order():
     assert missed("The ferry sails at noon.", "ferry sails noon") == (2, 5)
     assert missed("one two three", "three two one") == (2, 3)  # words heard out of order do not count
     assert missed("Kyiv is far", "") == (3, 3)
+    assert missed("ten kilometres of air defence", "ten kilometers of air defense") == (0, 5)
 
 
 def test_the_ranking_prefers_fewer_misses_then_a_higher_mos():
