@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what syndicate needs on Debian 12 / Python 3.11, then the package itself (editable).
-#   scripts/setup.sh          the service: flite (the best offline English voice) + Python packages
+#   scripts/setup.sh          the service: festival with its HTS voice (the best offline English
+#                             voice), flite (the next best) + Python packages
 #   scripts/setup.sh --test   also the test tools: Chromium, axe-core (npm), PostgreSQL (the tests
 #                             start a throwaway server of their own), nginx and Caddy (the
 #                             deploy/ configs are tested with them) and the test extras
@@ -13,6 +14,7 @@ want_tests=0
 
 apt_packages=()
 command -v flite >/dev/null || apt_packages+=(flite)
+[ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || apt_packages+=(festival festvox-us-slt-hts)
 if [ "$want_tests" = 1 ]; then
   command -v chromium >/dev/null || apt_packages+=(chromium)
   command -v npm >/dev/null || apt_packages+=(npm)

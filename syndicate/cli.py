@@ -1,4 +1,4 @@
-"""The `syndicate` command: serve, demo, import, blogs, build, worker, synth.
+"""The `syndicate` command: serve, demo, import, blogs, build, worker, synth, pronounce.
 
 Errors print one line on stderr and exit non-zero; they never show a traceback.
 """
@@ -306,6 +306,60 @@ def synth(slug: str | None) -> None:
     click.echo(f"{total} clip(s) requested, {len(failed)} failed")
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("slug")
+@click.argument("word", required=False)
+@click.argument("saying", required=False)
+@click.option("--list", "listing", is_flag=True, help="Show the blog's pronunciations (and the defaults).")
+@click.option("--remove", is_flag=True, help="Remove WORD's pronunciation.")
+@click.option("--phonemes", "phonemes", multiple=True, metavar="ENGINE=PHONEMES",
+              help="Phonemes for an engine that takes them (espeak-ng, festival, piper); repeatable.")
+@click.option("--language", default="", help="Only for blogs in this language (default: any).")
+@click.option("--case-sensitive", is_flag=True, help="Match WORD only with this exact case.")
+@click.option("--part-of-words", is_flag=True, help="Match WORD inside longer words too.")
+@click.option("--respeak", is_flag=True, help="Check every clip of the blog again (e.g. after editing "
+              "the default lexicon file).")
+def pronounce(slug: str, word: str | None, saying: str | None, listing: bool, remove: bool,
+              phonemes: tuple[str, ...], language: str, case_sensitive: bool, part_of_words: bool,
+              respeak: bool) -> None:
+    """Say WORD as SAYING in SLUG's audio (its text keeps WORD); or list or remove entries.
+
+    Clips whose spoken words change are made again; the others are kept.
+    """
+    from .pronunciations import load_file, pronunciation_from_json
+
+    store = _services(app := _app()).store
+    try:
+        store.require_blog(slug)
+        if listing or not (word or respeak):
+            entries = [("", p) for p in store.pronunciations(slug)]
+            entries += [(" (default)", p) for p in load_file(app.config["LEXICON"])]
+            for note, entry in entries:
+                extra = "".join(f" [{engine}: {ph}]" for engine, ph in entry.phonemes)
+                tag = f" ({entry.language})" if entry.language else ""
+                click.echo(f"{entry.word}{tag} -> {entry.say}{extra}{note}")
+            if not entries:
+                click.echo(f"no pronunciations for {slug}")
+            return
+        if respeak:
+            queued = store.respeak(slug)
+        elif remove:
+            gone, queued = store.delete_pronunciation(slug, word, language or None)
+            if not gone:
+                _fail(f"no pronunciation for {word!r} in {slug}")
+        else:
+            if not saying:
+                _fail("say how to pronounce it: syndicate pronounce SLUG WORD SAYING")
+            pairs = dict(item.partition("=")[::2] for item in phonemes)
+            entry = pronunciation_from_json({"word": word, "say": saying, "phonemes": pairs, "language": language,
+                                             "case_sensitive": case_sensitive, "whole_word": not part_of_words})
+            _, queued = store.put_pronunciation(slug, entry)
+    except (StoreError, validate.InvalidInput) as exc:
+        _fail(getattr(exc, "message", None) or str(exc).removeprefix("store: "))
+    _services(app).publisher.publish(slug)
+    click.echo(f"{queued} clip(s) queued to be checked; run `syndicate worker --once` or let the workers run")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from .pronunciations import LexiconError, load_file
+
 PREFIX = "SYNDICATE_"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -53,7 +55,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FEED_ITEMS", 100, int, "Items per feed document; older items are on RFC 5005 pages."),
     Setting("PAGE_ENTRIES", 50, int, "Entries per page of the text view."),
     Setting("WEBSUB_HUB", "", str, "WebSub hub URL: advertised in feed headers and pinged on change."),
-    Setting("TTS_ENGINE", "offline", str, "Speech engine: 'offline' (flite/espeak-ng) or 'gtts' (needs network)."),
+    Setting("TTS_ENGINE", "offline", str, "Speech engine: 'offline' (festival/flite/espeak-ng), 'gtts' (needs "
+            "network) or 'piper' (pip install 'syndicate[piper]', with PIPER_MODEL)."),
+    Setting("PIPER_MODEL", "", str, "Path of the Piper voice model (.onnx, its .onnx.json beside it) for "
+            "TTS_ENGINE 'piper'; blogs in other languages keep the offline voice."),
+    Setting("LEXICON", "", str, "Default pronunciation lexicon for every blog: a TOML or JSON file "
+            "(a blog's own pronunciations win over it)."),
     Setting("TTS_TIMEOUT", 10.0, float, "Seconds gTTS may take per request before the offline voice takes over."),
     Setting("SPEECH_WORKERS", 0, int, "Background speech workers (0: one per CPU core; -1: none)."),
     Setting("SPEECH_RETRIES", 5, int, "Attempts before a clip is marked failed."),
@@ -101,8 +108,19 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
     values["DATA_DIR"] = str(Path(values["DATA_DIR"] or data_dir).resolve())
     if not values["DATABASE_URL"]:
         values["DATABASE_URL"] = "sqlite:///" + os.path.join(values["DATA_DIR"], "syndicate.db")
-    if values["TTS_ENGINE"] not in {"offline", "gtts"}:
-        raise ConfigError(f"config: {PREFIX}TTS_ENGINE must be 'offline' or 'gtts', not {values['TTS_ENGINE']!r}")
+    if values["TTS_ENGINE"] not in {"offline", "gtts", "piper"}:
+        raise ConfigError(f"config: {PREFIX}TTS_ENGINE must be 'offline', 'gtts' or 'piper', "
+                          f"not {values['TTS_ENGINE']!r}")
+    if values["TTS_ENGINE"] == "piper" and not os.path.isfile(values["PIPER_MODEL"]):
+        raise ConfigError(f"config: {PREFIX}TTS_ENGINE is 'piper': set {PREFIX}PIPER_MODEL to a voice's "
+                          f".onnx file (now {values['PIPER_MODEL']!r})")
+    if values["LEXICON"]:
+        if not os.path.isfile(values["LEXICON"]):
+            raise ConfigError(f"config: {PREFIX}LEXICON: no such file {values['LEXICON']!r}")
+        try:
+            load_file(values["LEXICON"])
+        except LexiconError as exc:
+            raise ConfigError(f"config: {PREFIX}LEXICON: {exc}") from exc
     for name in ("FEED_ITEMS", "PAGE_ENTRIES", "MAX_REQUEST_BYTES", "MAX_ENTRY_CHARS", "MAX_ENTRIES_PER_LIST"):
         if values[name] < 1:
             raise ConfigError(f"config: {PREFIX}{name} must be at least 1")

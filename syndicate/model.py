@@ -45,6 +45,25 @@ class Audio:
 
 
 @dataclass(frozen=True)
+class Pronunciation:
+    """How to say a word or phrase: `say` is a respelling every engine can speak; `phonemes`
+    are (engine, phoneme string) pairs for engines that take phonemes (their own notation).
+    An empty `language` applies to every language."""
+
+    word: str
+    say: str
+    phonemes: tuple[tuple[str, str], ...] = ()
+    whole_word: bool = True
+    case_sensitive: bool = False
+    language: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"word": self.word, "say": self.say, "phonemes": dict(self.phonemes),
+                "whole_word": self.whole_word, "case_sensitive": self.case_sensitive,
+                "language": self.language}
+
+
+@dataclass(frozen=True)
 class Blog:
     """A live blog. `version` goes up by one on every change to the blog or its entries."""
 
@@ -63,6 +82,8 @@ class Blog:
     version: int = 1
     changed: datetime | None = None  # last change of any output, audio included
     id: int | None = None  # the store's row id; not part of the public JSON
+    # The blog's pronunciation lexicon: loaded where speech needs it (a speech job), else empty.
+    pronunciations: tuple[Pronunciation, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         from .timeutil import to_rfc3339

@@ -16,6 +16,7 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "q": {"cite"},
     "blockquote": {"cite"},
+    "span": {"data-say"},  # how speech should say the span's words; feeds leave it out
     "*": {"lang"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -29,6 +30,7 @@ _SCHEME = re.compile(r"[\x00-\x20]*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|figcaption|figure|pre|ul|ol)\s*>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves: no encoding can carry them
+_SPEECH_HINT = re.compile(r'\s+data-say="[^"]*"')  # clean_html always writes attributes in "..."
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 
@@ -76,3 +78,9 @@ def text_to_html(text: str) -> str:
 
 def looks_like_html(text: str) -> bool:
     return bool(re.search(r"<(p|br|a|strong|em|b|i|ul|ol|li|blockquote|div|span|h\d)\b", text or "", re.I))
+
+
+def without_speech_hints(fragment: str) -> str:
+    """Clean HTML without its `data-say` attributes: they tell speech how to say a word and are
+    for no reader to see."""
+    return _SPEECH_HINT.sub("", fragment) if "data-say" in fragment else fragment

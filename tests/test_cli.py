@@ -209,3 +209,22 @@ def test_a_derived_slug_never_merges_another_blog(cli):
     assert "2 unchanged" in cli("import", "-", input=first).output  # same title: the same blog
     result = cli("import", "-", input=second)
     assert result.exit_code == 1 and "--blog" in result.output
+
+
+def test_pronounce_adds_lists_and_removes(cli, data_dir):
+    cli("import", "-", "--blog", "coast", input=SOURCE)
+    assert cli("synth", "--blog", "coast").exit_code == 0
+    added = cli("pronounce", "coast", "Ana", "Ahna", "--phonemes", "espeak-ng='A:n@")
+    assert added.exit_code == 0, added.output
+    assert "2 clip(s) queued" in added.output
+    assert cli("pronounce", "coast", "--list").output == "Ana -> Ahna [espeak-ng: 'A:n@]\n"
+    assert cli("worker", "--once").output == "made 2 clip(s)\n"
+    removed = cli("pronounce", "coast", "Ana", "--remove")
+    assert removed.exit_code == 0 and cli("pronounce", "coast").output == "no pronunciations for coast\n"
+    for args, message in ((("nope", "--list"), "no blog 'nope'"), (("coast", "Ana"), "say how to pronounce"),
+                          (("coast", "Ana", "--remove"), "no pronunciation for 'Ana'"),
+                          (("coast", "Ana", "x", "--phonemes", "sapi=x"), "unknown engine"),
+                          (("coast", "Ana", "<b>"), "may not contain")):
+        result = cli("pronounce", *args)
+        assert result.exit_code == 1 and message in result.output, (args, result.output)
+        assert "Traceback" not in result.output

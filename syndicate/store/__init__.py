@@ -21,6 +21,7 @@ from .jobs import LEASE_SECONDS, Finished, Job, JobQueries
 from .migrations import migrate
 from .transaction import Transaction
 from .wakeup import Wakeup, wakeup_for
+from .pronunciations import PronunciationQueries
 
 __all__ = ["Store", "StoreError", "NotFound", "Conflict", "Job", "Finished", "Transaction", "Wakeup",
            "LEASE_SECONDS"]
@@ -50,7 +51,7 @@ def _engine(url: str) -> sa.Engine:
     return engine
 
 
-class Store(BlogQueries, EntryQueries, JobQueries):
+class Store(BlogQueries, EntryQueries, JobQueries, PronunciationQueries):
     """All persistent state. Methods take and return `syndicate.model` values."""
 
     def __init__(self, url: str) -> None:

@@ -16,8 +16,9 @@ from .schema import entries
 
 CONTENT_FIELDS = ("published", "headline", "html", "text", "media", "key_event", "pinned", "source_id")
 LIST_COLUMNS = [c for c in entries.c if c.name not in ("audio_transcript", "audio_cues")]
-# Fields whose change alters what is spoken, so the clip must be made again.
-SPOKEN_FIELDS = ("published", "headline", "text", "media")
+# Fields whose change alters what is spoken, so the clip must be made again ("html": its
+# inline pronunciations, `<span data-say>`, are not in the text).
+SPOKEN_FIELDS = ("published", "headline", "text", "html", "media")
 
 
 def entry_from_row(row: sa.Row, slug: str = "") -> Entry:

@@ -9,7 +9,7 @@ On PostgreSQL several machines can share the queue (FOR UPDATE SKIP LOCKED).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, ContextManager, NamedTuple
 
@@ -172,7 +172,8 @@ class JobQueries:
             if row is None:
                 return None
             blog_row = conn.execute(sa.select(blogs).where(blogs.c.id == row.blog_id)).one()
-        return blog_from_row(blog_row), entry_from_row(row, blog_row.slug)
+            blog = replace(blog_from_row(blog_row), pronunciations=self._pronunciations(conn, row.blog_id))
+        return blog, entry_from_row(row, blog_row.slug)
 
     def queue_stats(self) -> dict[str, int]:
         """Counts for monitoring: jobs queued, leased to a worker and retrying after an error,

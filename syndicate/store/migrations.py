@@ -18,10 +18,15 @@ def _initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn)
 
 
+def _pronunciations(conn: sa.Connection) -> None:
+    schema.pronunciations.create(conn, checkfirst=True)  # new databases have it from _initial
+
+
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [
     _initial,
     mend_stored_values,  # values earlier versions let in against today's input rules
     create_sources_table,  # followed live pages (store/sources.py)
+    _pronunciations,  # a blog's pronunciation lexicon (store/pronunciations.py)
 ]
 
 _version_table = sa.Table(

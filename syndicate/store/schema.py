@@ -98,3 +98,17 @@ jobs = sa.Table(
     sa.Column("created", UTCDateTime, nullable=False),
     sa.Index("ix_jobs_run_after", "run_after"),
 )
+
+# A blog's pronunciation lexicon: one row per word (or phrase) and language ("" = any).
+pronunciations = sa.Table(
+    "pronunciations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("blog_id", sa.Integer, sa.ForeignKey("blogs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("word", sa.Text, nullable=False),
+    sa.Column("language", sa.String(35), nullable=False, default=""),
+    sa.Column("say", sa.Text, nullable=False),
+    sa.Column("phonemes", sa.JSON, nullable=False, default=dict),  # engine -> phoneme string
+    sa.Column("whole_word", sa.Boolean, nullable=False, default=True),
+    sa.Column("case_sensitive", sa.Boolean, nullable=False, default=False),
+    sa.UniqueConstraint("blog_id", "word", "language", name="uq_pronunciations_word"),
+)

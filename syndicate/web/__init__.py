@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, errors, pages
+from . import api, errors, pages, pronunciations
 from . import sources  # the followed source of a blog
 
 
 def init_app(app: Flask) -> None:
     errors.init_app(app)
-    for module in (api, pages):
+    for module in (api, pages, pronunciations):
         app.register_blueprint(module.bp)
     app.register_blueprint(sources.bp)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .. import ingest, validate
+from .pronunciations_spec import openapi_paths as pronunciation_paths
 
 
 def ref(name: str) -> dict[str, str]:
@@ -166,5 +167,5 @@ def spec(server: str, config: Mapping[str, Any]) -> dict[str, Any]:
                 ("Unauthorized", "No bearer token"), ("Forbidden", "Wrong bearer token"),
                 ("Conflict", "Slug already taken"))},
         },
-        "paths": PATHS,
+        "paths": {**PATHS, **pronunciation_paths()},
     }
