@@ -130,15 +130,19 @@ def run(ctx: Context) -> Report:
     failed = sum(x["count"] - x["ready"] for xs in results.values() for x in xs)
     audio = median(x["audio"] for x in results[default])
     cores = default
-    # The ceiling: one worker alone may keep more than one core busy (flite renders an entry's
-    # pieces in parallel processes), so N workers on N cores can be at most N / that faster.
+    # The ceiling: N workers can be at most as much faster than one as the CPU they could have
+    # (the cores, less what other processes on the machine used meanwhile) is larger than the
+    # CPU one worker used (more than a core: flite renders an entry's pieces in parallel).
     busy_one = median(x["cpu"] / x["seconds"] for x in results[1])
-    ceiling = cores / max(busy_one, 1.0)
+    others = median(x["others"] / x["seconds"] for x in results[default])
+    available = max(cores - others, 0.0)
+    ceiling = min(float(cores), available / busy_one) if busy_one > 0 else float(cores)
     report = Report(TITLE, METHOD.format(count=count, default=default, runs=runs))
     report.rows.append(Row(
         f"2. Batch: import {count} entries with audio, {default} workers vs 1", fmt_seconds(value),
         fmt_seconds(base) + " (1 worker)", fmt_ratio(speedup) + " × faster",
-        f"close to the ceiling, {ceiling:.2f} ({cores} cores / {busy_one:.2f} cores one worker keeps busy)",
+        f"close to the ceiling, {ceiling:.2f} ({available:.2f} of {cores} cores free / {busy_one:.2f} "
+        "used by one worker)",
         status(speedup >= 0.9 * ceiling),
         f"median of {runs}; {audio:.0f} s of audio; {count / value:.1f} clips/s" + (f"; {failed} clip(s) failed" if failed else "")))
     report.rows.append(Row(
