@@ -60,6 +60,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VERSION_CHECK_SECONDS", 1.0, float, "How long a web process trusts its cached blog versions: "
             "changes made by other processes (speech workers, other servers) show within this time."),
     Setting("IMPORT_TIMEOUT", 10.0, float, "Seconds allowed to fetch an import source given as a URL."),
+    Setting("PODCAST_OWNER_NAME", "", str, "Podcast owner's name (itunes:owner) for every blog without its own."),
+    Setting("PODCAST_OWNER_EMAIL", "", str, "Podcast owner's e-mail (itunes:email): how Apple verifies ownership."),
+    Setting("CATCHUP_MINUTES", 5.0, float, "Remake a live blog's catch-up episode at most this often "
+            "(minutes; an ended blog gets a final one at once; negative: no catch-up episodes)."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -96,6 +100,9 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
         values["DATABASE_URL"] = "sqlite:///" + os.path.join(values["DATA_DIR"], "syndicate.db")
     if values["TTS_ENGINE"] not in {"offline", "gtts"}:
         raise ConfigError(f"config: {PREFIX}TTS_ENGINE must be 'offline' or 'gtts', not {values['TTS_ENGINE']!r}")
+    email = values["PODCAST_OWNER_EMAIL"]
+    if email and ("@" not in email or any(c.isspace() for c in email)):
+        raise ConfigError(f"config: {PREFIX}PODCAST_OWNER_EMAIL must be an e-mail address, not {email!r}")
     for name in ("FEED_ITEMS", "PAGE_ENTRIES", "MAX_REQUEST_BYTES", "MAX_ENTRY_CHARS", "MAX_ENTRIES_PER_LIST"):
         if values[name] < 1:
             raise ConfigError(f"config: {PREFIX}{name} must be at least 1")

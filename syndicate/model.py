@@ -60,6 +60,8 @@ class Blog:
     link: str = ""
     status: str = "live"
     background: str = ""  # paragraphs after the entries in an imported page, plain text
+    owner_name: str = ""  # the podcast's itunes:owner; "" falls back to the service's setting
+    owner_email: str = ""
     version: int = 1
     changed: datetime | None = None  # last change of any output, audio included
     id: int | None = None  # the store's row id; not part of the public JSON
@@ -76,6 +78,8 @@ class Blog:
             "author": self.author,
             "link": self.link,
             "status": self.status,
+            "owner_name": self.owner_name,
+            "owner_email": self.owner_email,
             "created": to_rfc3339(self.created),
             "updated": to_rfc3339(self.updated),
         }

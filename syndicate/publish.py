@@ -69,6 +69,7 @@ class Publisher:
         self.feed_items = int(config["FEED_ITEMS"])
         self.page_entries = int(config["PAGE_ENTRIES"])
         self.hub = config.get("WEBSUB_HUB") or None
+        self.owner = (config.get("PODCAST_OWNER_NAME", ""), config.get("PODCAST_OWNER_EMAIL", ""))
         self.feeds_dir = Path(config["DATA_DIR"]) / "feeds"
         self.static_base = config.get("BASE_URL") or static_base or "http://127.0.0.1:8000"
         self.version_ttl = float(config.get("VERSION_CHECK_SECONDS", 1.0))
@@ -170,7 +171,8 @@ class Publisher:
             entries = self.store.list_entries(slug, limit=page.size, offset=page.offset,
                                               order=order, key_only=key_only)
             html = views.render_blog_html(blog, entries, links, page, order=order, key_only=key_only,
-                                          generated=modified)
+                                          generated=modified,
+                                          updated=self.store.last_entry_times(slug).get(slug))
             return Document(html.encode(), "text/html; charset=utf-8", modified)
         if kind == "txt":
             text = views.render_blog_text(blog, self.store.list_entries(slug), links)
@@ -202,7 +204,8 @@ class Publisher:
                 return formats.build_atom(blog, entries, links, page, tombstones=tombstones, hub=self.hub)
             if kind == "json":
                 return formats.build_jsonfeed(blog, entries, links, page, hub=self.hub)
-            return formats.build_podcast(blog, entries, links, page, hub=self.hub)
+            return formats.build_podcast(blog, entries, links, page, hub=self.hub,
+                                         owner=formats.podcast_owner(blog, *self.owner))
 
     def _build_site(self, kind: str, links: Links) -> Document:
         blogs = self.store.list_blogs()
@@ -210,7 +213,8 @@ class Publisher:
         if kind == "opml":
             return Document(formats.build_opml(blogs, links), "text/x-opml; charset=utf-8", modified)
         if kind == "index":
-            return Document(views.render_index_html(blogs, links).encode(), "text/html; charset=utf-8", modified)
+            html = views.render_index_html(blogs, links, self.store.last_entry_times())
+            return Document(html.encode(), "text/html; charset=utf-8", modified)
         raise ValueError(f"publish: unknown site document {kind!r}")
 
     # -- on change ----------------------------------------------------------------------

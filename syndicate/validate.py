@@ -18,7 +18,9 @@ URL = re.compile(r"^https?://[^\s]+$")
 MAX_SHORT = 500
 MAX_DESCRIPTION = 4000
 
-BLOG_KEYS = {"slug", "title", "description", "language", "timezone", "author", "link", "status"}
+BLOG_KEYS = {"slug", "title", "description", "language", "timezone", "author", "link", "status",
+             "owner_name", "owner_email"}
+EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 ENTRY_KEYS = {"published", "headline", "html", "text", "media", "key_event", "pinned"}
 
 
@@ -78,9 +80,11 @@ def blog_fields(body: Any, *, creating: bool) -> dict[str, Any]:
         out["slug"] = slug
     if creating or "title" in body:
         out["title"] = _string(body, "title", required=True)
-    for name, limit in (("description", MAX_DESCRIPTION), ("author", MAX_SHORT)):
+    for name, limit in (("description", MAX_DESCRIPTION), ("author", MAX_SHORT), ("owner_name", MAX_SHORT)):
         if name in body:
             out[name] = _string(body, name, limit)
+    if "owner_email" in body:
+        out["owner_email"] = email(_string(body, "owner_email"), "owner_email")
     if "language" in body:
         out["language"] = language(body["language"])
     if "timezone" in body:
@@ -95,6 +99,13 @@ def blog_fields(body: Any, *, creating: bool) -> dict[str, Any]:
             raise InvalidInput(f"status must be one of: {', '.join(BLOG_STATUSES)}", "status")
         out["status"] = body["status"]
     return out
+
+
+def email(value: str, field: str) -> str:
+    """An e-mail address ("" allowed: not set)."""
+    if value and not EMAIL.match(value):
+        raise InvalidInput(f"{field} must be an e-mail address such as news@example.org", field)
+    return value
 
 
 def language(value: Any) -> str:

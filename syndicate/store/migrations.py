@@ -16,7 +16,24 @@ def _initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_initial]
+def _add_columns(conn: sa.Connection, table: sa.Table, names: tuple[str, ...]) -> None:
+    """Add columns declared in `schema` that an older database lacks (a database created by
+    `_initial` from today's schema has them already)."""
+    present = {column["name"] for column in sa.inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name not in present:
+            column = table.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind} NOT NULL DEFAULT ''")
+
+
+def _blog_owner_and_catchups(conn: sa.Connection) -> None:
+    """The podcast owner of a blog (itunes:owner), and the catch-up episodes."""
+    _add_columns(conn, schema.blogs, ("owner_name", "owner_email"))
+    schema.catchups.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_initial, _blog_owner_and_catchups]
 
 _version_table = sa.Table(
     "schema_version", sa.MetaData(), sa.Column("version", sa.Integer, nullable=False)

@@ -29,6 +29,8 @@ MEDIA = {"type": "object", "properties": {
 BLOG = {"type": "object", "properties": {
     "slug": STRING, "title": STRING, "description": STRING, "language": STRING, "timezone": STRING,
     "author": STRING, "link": STRING, "status": {"enum": ["live", "ended"]},
+    "owner_name": {**STRING, "description": "podcast owner (itunes:owner); empty: the service's setting"},
+    "owner_email": {**STRING, "description": "podcast owner's e-mail; empty: the service's setting"},
     "created": TIME, "updated": TIME}}
 AUDIO = {"type": ["object", "null"], "properties": {
     "status": {"enum": ["pending", "ready", "failed"]}, "url": {"type": ["string", "null"]},
