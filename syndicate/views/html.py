@@ -50,13 +50,13 @@ class Clock:
         return Stamp(to_rfc3339(dt), format_local_time(dt, self.tz, self.language))
 
 
-def _english_attr(language: str) -> Markup:
+def english_attr(language: str) -> Markup:
     """' lang="en"' for the service's own words on a page in another language (WCAG 3.1.2)."""
     primary = language.replace("_", "-").split("-")[0].lower()
     return Markup("") if primary == "en" else Markup(' lang="en"')
 
 
-def _entry_view(entry: Entry, blog: Blog, links: Links, clock: Clock, dated: bool, permalink: str) -> dict:
+def entry_view(entry: Entry, blog: Blog, links: Links, clock: Clock, dated: bool, permalink: str) -> dict:
     captions = []
     for media in entry.media:
         target = media_link(media)
@@ -135,7 +135,7 @@ def render_blog_html(
     dated = any(local_date(entry.published, blog.timezone) != reference for entry in live)
     # The permalink is the entry's own page, which stays where it is when the entry moves to
     # an older page of this view.
-    entry_views = [_entry_view(entry, blog, links, clock, dated, links.entry(slug, entry.id)) for entry in live]
+    entry_views = [entry_view(entry, blog, links, clock, dated, links.entry(slug, entry.id)) for entry in live]
     views = [
         NavLink(here, "Reload for new updates"),
         NavLink(links.blog_page(slug) + view_query("newest" if order == "oldest" else "oldest", key_only),
@@ -146,7 +146,7 @@ def render_blog_html(
     return render(
         "blog.html",
         lang=blog.language or "en",
-        en=_english_attr(blog.language or "en"),
+        en=english_attr(blog.language or "en"),
         title=_title(blog, page, order, key_only),
         alternates=[NavLink(links.feed(slug, fmt), f"{blog.title} ({label})", type=FEED_TYPES[fmt])
                     for fmt, label in FEED_LABELS.items()],
@@ -178,7 +178,7 @@ def render_index_html(blogs: Sequence[Blog], links: Links,
         views.append({
             "slug": blog.slug,
             "lang": "" if lang.split("-")[0].lower() == "en" else lang,
-            "en": _english_attr(lang),
+            "en": english_attr(lang),
             "title": blog.title,
             "href": links.blog_page(blog.slug),
             "description": blog.description,
