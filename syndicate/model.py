@@ -120,6 +120,45 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Chapter:
+    """One entry's part of a catch-up episode: when it starts and ends (seconds), its title."""
+
+    start: float
+    end: float
+    entry_id: str
+    title: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "entry_id": self.entry_id, "title": self.title}
+
+
+@dataclass(frozen=True)
+class Catchup:
+    """A blog's catch-up episode: the story so far in one MP3 made from the entries' clips.
+
+    `file` is relative to the clip store's root, like a clip's. `guid` changes exactly when what
+    the episode says does (`digest` is what it was made from); `as_of` is the time of its newest
+    entry. `cues` time the whole episode's transcript.
+    """
+
+    file: str
+    bytes: int
+    duration: float
+    guid: str
+    digest: str
+    as_of: datetime
+    made_at: datetime
+    chapters: tuple[Chapter, ...]
+    cues: tuple[tuple[float, float, str], ...] = ()
+    final: bool = False  # made once the blog had ended
+
+    @property
+    def transcript(self) -> str:
+        """What is said, one cue a line."""
+        return "\n".join(text for _, _, text in self.cues)
+
+
+@dataclass(frozen=True)
 class Page:
     """Which slice of a blog's entries a document shows. Pages are numbered from 1 (newest)."""
 

@@ -172,10 +172,12 @@ class Publisher:
                                               order=order, key_only=key_only)
             html = views.render_blog_html(blog, entries, links, page, order=order, key_only=key_only,
                                           generated=modified,
-                                          updated=self.store.last_entry_times(slug).get(slug))
+                                          updated=self.store.last_entry_times(slug).get(slug),
+                                          catchup=self.store.get_catchup(slug))
             return Document(html.encode(), "text/html; charset=utf-8", modified)
         if kind == "txt":
-            text = views.render_blog_text(blog, self.store.list_entries(slug), links)
+            text = views.render_blog_text(blog, self.store.list_entries(slug), links,
+                                          catchup=self.store.get_catchup(slug))
             return Document(text.encode(), "text/plain; charset=utf-8", modified)
         raise ValueError(f"publish: unknown document kind {kind!r}")
 

@@ -19,6 +19,7 @@ from mutagen.mp3 import MP3
 from ..model import Audio, Blog, Entry
 from ..publish import Publisher
 from ..store import Job, Store
+from . import catchup
 from .clip import clip_key, make_clip, write_atomic
 
 log = logging.getLogger(__name__)
@@ -117,4 +118,5 @@ class SpeechWorker:
                 log.exception("speech: worker %s hit an error; retrying", self.name)
                 busy = False
             if not busy:
+                catchup.run_due(self.store, self.config)  # catch-up episodes (speech/catchup.py)
                 stop.wait(poll)

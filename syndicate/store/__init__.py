@@ -12,6 +12,7 @@ from typing import Iterator
 import sqlalchemy as sa
 
 from .blogs import BlogQueries
+from .catchups import CatchupQueries
 from .entries import EntryQueries
 from .errors import Conflict, NotFound, StoreError
 from .jobs import Job, JobQueries
@@ -44,7 +45,7 @@ def _engine(url: str) -> sa.Engine:
     return engine
 
 
-class Store(BlogQueries, EntryQueries, JobQueries):
+class Store(BlogQueries, EntryQueries, JobQueries, CatchupQueries):
     """All persistent state. Methods take and return `syndicate.model` values."""
 
     def __init__(self, url: str) -> None:

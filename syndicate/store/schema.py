@@ -94,7 +94,7 @@ catchups = sa.Table(
     sa.Column("digest", sa.String(64), nullable=False),  # what it was made from
     sa.Column("chapters", sa.JSON, nullable=False),  # [{start, end, entry_id, title}, ...]
     sa.Column("cues", sa.JSON, nullable=False),  # [[start, end, text], ...] of the whole episode
-    sa.Column("entries", sa.Integer, nullable=False),
+    sa.Column("as_of", UTCDateTime, nullable=False),  # the newest entry's time
     sa.Column("final", sa.Boolean, nullable=False, default=False),  # made after the blog ended
     sa.Column("made_at", UTCDateTime, nullable=False),
 )

@@ -9,7 +9,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from ..links import FEED_TYPES, Links
-from ..model import Audio, Blog, Entry, Media
+from ..model import Audio, Blog, Catchup, Entry, Media
 from ..formats.common import blog_zone, item_title
 from ..sanitize import html_to_text
 from .formatting import human_duration, human_size
@@ -82,6 +82,18 @@ def audio_details(audio: Audio) -> str:
 
 def audio_label(audio: Audio) -> str:
     return f"Listen to this update ({audio_details(audio)})"
+
+
+def catchup_links(blog: Blog, catchup: Catchup | None, links: Links) -> list[NavLink]:
+    """The catch-up episode, its transcript and its feed, when the blog has one."""
+    if catchup is None:
+        return []
+    return [
+        NavLink(links.audio(catchup.file),
+                f"Listen to the story so far (MP3, {human_duration(catchup.duration)}, with chapters)"),
+        NavLink(links.catchup_file(blog.slug, "transcript.txt"), "Read the story so far"),
+        NavLink(links.catchup_feed(blog.slug), "Catch-up podcast feed", type="application/rss+xml"),
+    ]
 
 
 def view_query(order: str, key_only: bool) -> str:

@@ -12,11 +12,11 @@ from typing import Mapping, Sequence
 from markupsafe import Markup
 
 from ..links import FEED_TYPES, Links
-from ..model import Blog, Entry, Page
+from ..model import Blog, Catchup, Entry, Page
 from ..sanitize import text_to_html
 from ..timeutil import to_rfc3339
 from .common import (
-    FEED_LABELS, NavLink, audio_label, caption_text, check_order, feed_links, headline, last_updated,
+    FEED_LABELS, NavLink, audio_label, caption_text, catchup_links, check_order, feed_links, headline, last_updated,
     media_link, paragraphs, status_word, view_query,
 )
 from .environment import render
@@ -118,11 +118,13 @@ def render_blog_html(
     key_only: bool = False,
     generated: datetime | None = None,
     updated: datetime | None = None,
+    catchup: Catchup | None = None,
 ) -> str:
     """The text view of one page of a live blog (`entries`: that page's live entries, already
     in `order`). `generated`, when given, is stated in the footer and taken as "today" when
     deciding whether entry times need their date. `updated` is when the blog's news last
-    changed (the latest change of a live entry: see `common.last_updated`)."""
+    changed (the latest change of a live entry: see `common.last_updated`). `catchup`, the
+    blog's catch-up episode, is linked under the status when there is one."""
     check_order(order)
     slug = blog.slug
     query = view_query(order, key_only)
@@ -156,6 +158,7 @@ def render_blog_html(
         status=status_word(blog),
         updated=clock.full(last_updated(blog, live if page.number == 1 and order == "newest" else (), updated)),
         views=views,
+        catchup=catchup_links(blog, catchup, links),
         summary=_summary(live, page, order, key_only),
         entries=entry_views,
         page=page,

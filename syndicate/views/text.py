@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Sequence
 
 from ..links import Links
-from ..model import Blog, Entry
+from ..model import Blog, Catchup, Entry
 from .common import (
-    audio_details, body_text, caption_text, feed_links, headline, last_updated, media_link, paragraphs,
+    audio_details, body_text, caption_text, catchup_links, feed_links, headline, last_updated, media_link, paragraphs,
     status_word,
 )
 from .formatting import format_local_time
@@ -60,7 +60,7 @@ def _entry_lines(entry: Entry, blog: Blog, links: Links, width: int) -> list[str
 
 
 def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, width: int = 72,
-                     updated: datetime | None = None) -> str:
+                     updated: datetime | None = None, catchup: Catchup | None = None) -> str:
     """The plain-text version of a blog (`entries`: all its live entries, newest first).
     `updated` is when its news last changed (see `last_updated`)."""
     if width < 20:
@@ -69,6 +69,10 @@ def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, widt
     updated = format_local_time(last_updated(blog, live, updated), blog.timezone, blog.language)
     lines = _wrap(blog.title, width) + ["=" * min(width, len(blog.title)), ""]
     lines += _wrap(f"Status: {status_word(blog)}. Last updated {updated}.", width) + [""]
+    story = catchup_links(blog, catchup, links)
+    for item in story:
+        lines += _wrap(f"{item.label}: {item.href}", width)
+    lines += [""] if story else []
     for para in paragraphs(blog.description):
         lines += _wrap(para, width) + [""]
     count = len(live)
