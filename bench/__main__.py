@@ -26,13 +26,14 @@ from .machine import machine_notes
 from .markdown import render, write
 
 # Figure modules in table order; speech runs before batch, which reuses its raw baseline.
-FIGURES = ("speech", "batch", "serving", "scale", "memory")
+FIGURES = ("speech", "batch", "serving", "scale", "memory", "catchup")
 ROW_NAMES = {
     "speech": ["1. Speech: post → clip in podcast feed"],
     "batch": ["2. Batch: import with audio", "2. Batch: audio seconds produced per CPU second"],
     "serving": None,  # from serving.figures()
     "scale": ["4. Publish one entry"],
     "memory": ["5. Memory: peak RSS"],
+    "catchup": ["6. Catch-up episode"],
 }
 
 
