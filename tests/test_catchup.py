@@ -250,3 +250,17 @@ def test_feed_builder_is_pure(client, auth, blog, services, app):
     from syndicate.links import Links
     links = Links("https://live.example")
     assert build_catchup_feed(storm, episode, links) == build_catchup_feed(storm, episode, links)
+
+
+def test_a_deleted_entry_leaves_at_once(client, auth, blog, services, app):
+    posted = _post_and_speak(client, auth, services, app, TEXTS[:2])
+    store, config = services.store, app.config
+    first = catchup.refresh(store, config, "storm")
+    assert client.delete(f"/api/blogs/storm/entries/{posted[1]['id']}", headers=auth).status_code == 204
+    second = catchup.refresh(store, config, "storm")  # a withdrawn update is not kept for minutes
+    assert second is not None and [c.entry_id for c in second.chapters] == [posted[0]["id"]]
+    assert client.delete(f"/api/blogs/storm/entries/{posted[0]['id']}", headers=auth).status_code == 204
+    assert catchup.refresh(store, config, "storm") is None
+    assert store.get_catchup("storm") is None and not (catchup.audio_root(config) / second.file).exists()
+    assert first.file != second.file
+    assert podcastparser.parse("x", io.BytesIO(client.get("/blogs/storm/catch-up.xml").data))["episodes"] == []

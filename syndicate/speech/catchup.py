@@ -209,12 +209,16 @@ def _clip_frames(data: bytes, config: Mapping[str, Any]) -> mp3join.Frames:
     return mp3join.frames(mp3)
 
 
-def is_due(blog: Blog, current: Catchup | None, digest: str, config: Mapping[str, Any], at: datetime) -> bool:
+def is_due(blog: Blog, current: Catchup | None, digest: str, config: Mapping[str, Any], at: datetime,
+           live: Sequence[Entry] = ()) -> bool:
     """Whether to make the episode now: what it says changed, and the blog ended (the final
-    one, at once) or the last one is CATCHUP_MINUTES old."""
+    one, at once), an entry it tells was deleted (at once: it may have been withdrawn), or the
+    last one is CATCHUP_MINUTES old. `live`: the blog's live entries."""
     if current is not None and current.digest == digest:
         return False
     if blog.status == "ended" or current is None:
+        return True
+    if {c.entry_id for c in current.chapters} - {e.id for e in live}:
         return True
     return at - ensure_utc(current.made_at) >= timedelta(minutes=float(config.get("CATCHUP_MINUTES", 5.0)))
 
@@ -226,16 +230,19 @@ def refresh(store: Any, config: Mapping[str, Any], slug: str, *, at: datetime | 
     if blog is None:
         return None
     # Deciding needs the clips' names only; the transcripts are read when it is made.
-    chosen = [e for e in chosen_entries(store.list_entries(slug, order="oldest"))
-              if (audio_root(config) / e.audio.file).is_file()]
+    live = store.list_entries(slug, order="oldest")
+    chosen = [e for e in chosen_entries(live) if (audio_root(config) / e.audio.file).is_file()]
     if not chosen:
+        gone = store.delete_catchup(slug)  # every entry it told was deleted
+        if gone:
+            (audio_root(config) / gone).unlink(missing_ok=True)
         return None
     current = store.get_catchup(slug)
     digest = recipe_digest(blog, chosen, choose_voice(blog.language or "en", "offline").id, config)
     if current is not None and current.digest == digest and blog.status == "ended" and not current.final:
         store.mark_catchup_final(slug, at)  # it already says everything
         return None
-    if not is_due(blog, current, digest, config, at):
+    if not is_due(blog, current, digest, config, at, live):
         return None
     started = time.perf_counter()
     made = make_catchup(blog, store.list_entries(slug, order="oldest", transcripts=True), config)

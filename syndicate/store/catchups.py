@@ -46,6 +46,16 @@ class CatchupQueries:
             self._touch(conn, blog.id, content=False)  # the feeds and pages that link it change
         return old if old != catchup.file else None
 
+    def delete_catchup(self, slug: str) -> str | None:
+        """Drop the blog's episode (nothing left to tell); returns its file for the caller to remove."""
+        with self.write() as conn:
+            blog = self._blog(conn, slug)
+            old = conn.execute(sa.select(catchups.c.file).where(catchups.c.blog_id == blog.id)).scalar()
+            if old is not None:
+                conn.execute(catchups.delete().where(catchups.c.blog_id == blog.id))
+                self._touch(conn, blog.id, content=False)
+        return old
+
     def mark_catchup_final(self, slug: str, when: datetime) -> None:
         """The blog ended and its episode already says everything: it is the final one."""
         with self.write() as conn:
