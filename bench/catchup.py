@@ -128,7 +128,8 @@ def run(ctx: Context) -> Report:
     report = Report(TITLE, METHOD.format(count=count, runs=runs))
     report.rows.append(Row(
         f"6. Catch-up episode of {count} entries ({episode.duration / 60:.0f} min), cues cached",
-        fmt_seconds(warm), fmt_seconds(synthesis) + " synthesising the entries", fmt_ratio(r, TARGET),
+        fmt_seconds(warm), fmt_seconds(synthesis) + " synthesising the entries",
+        f"{r:.4f}" if r < 0.01 else fmt_ratio(r, TARGET),
         f"≤ {TARGET}", status(r <= TARGET),
         f"cold (opening and {count} cues synthesised): {fmt_seconds(cold)}, ratio {fmt_ratio(ratio(cold, synthesis))}; "
         f"decode + encode instead of joining frames: {fmt_seconds(reencode)}"))

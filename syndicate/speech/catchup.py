@@ -36,7 +36,7 @@ from ..timeutil import ensure_utc, now
 from ..transcripts import estimate_cues
 from ..views.formatting import format_clock
 from . import audio, mp3join
-from .clip import PIPELINE_VERSION, _setting, write_atomic
+from .clip import ISO_639_2, PIPELINE_VERSION, _setting, write_atomic
 from .prepare import normalise
 from .voices import choose_voice, language_tag, render
 
@@ -134,7 +134,8 @@ def _tags(blog: Blog, title: str, chapters: Sequence[Chapter], links: Links) -> 
     tags = ID3()
     tags.add(TIT2(encoding=3, text=title))
     tags.add(TALB(encoding=3, text=blog.title))
-    tags.add(TLAN(encoding=3, text=language_tag(blog.language or "en")))
+    lang = language_tag(blog.language or "en")
+    tags.add(TLAN(encoding=3, text=ISO_639_2.get(lang.split("-")[0], lang)))  # ID3 wants ISO 639-2
     tags.add(COMM(encoding=3, lang="eng", desc="", text="Made from the live blog's spoken updates."))
     ids = [f"ch{n}" for n in range(1, len(chapters) + 1)]
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
