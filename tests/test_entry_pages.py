@@ -8,11 +8,12 @@ import feedparser
 import lxml.html
 import pytest
 
-from syndicate.views import CSP, build_entry_pages, render_entry_html
+from syndicate.model import Catchup, Chapter
+from syndicate.views import CSP, build_entry_pages, render_blog_html, render_entry_html
 
 from browser import AXE_RUN, serve
 from conftest import post_entry
-from views_fixtures import LINKS, feature_entries, make_blog
+from views_fixtures import LINKS, feature_entries, make_blog, page_of
 
 HTML = "text/html; charset=utf-8"
 
@@ -84,6 +85,10 @@ def test_served_where_the_feeds_link(client, auth, blog):
 # --- in a real browser ------------------------------------------------------------------------
 
 PAGES = {f"/e/{n}/": n for n in range(4)}  # every kind of entry in the fixtures
+CATCHUP = Catchup(file="river-festival/" + "a" * 32 + "-" + "b" * 12 + ".mp3", bytes=4_321_000, duration=361.0,
+                  guid="urn:uuid:00000000-0000-0000-0000-000000000001", digest="d" * 64,
+                  as_of=feature_entries()[0].published, made_at=feature_entries()[0].published,
+                  chapters=(Chapter(0.0, 361.0, feature_entries()[0].id, "Final heat"),))
 
 
 @pytest.fixture(scope="module")
@@ -94,12 +99,15 @@ def site():
                      {"Content-Type": HTML, "Content-Security-Policy": CSP}) for path, n in PAGES.items()}
     routes["/e/vi/"] = (render_entry_html(other, entries[1], LINKS).encode(),
                         {"Content-Type": HTML, "Content-Security-Policy": CSP})
+    routes["/blog-with-catch-up/"] = (render_blog_html(blog, entries, LINKS, page_of(entries),
+                                                       catchup=CATCHUP).encode(),
+                                      {"Content-Type": HTML, "Content-Security-Policy": CSP})
     with serve(routes) as base:
         yield base
 
 
 @pytest.mark.parametrize("scheme", ("light", "dark"))
-@pytest.mark.parametrize("path", [*PAGES, "/e/vi/"])
+@pytest.mark.parametrize("path", [*PAGES, "/e/vi/", "/blog-with-catch-up/"])
 def test_axe_finds_no_violations_and_it_reflows(browser, axe_source, site, path, scheme):
     context = browser.new_context(color_scheme=scheme, viewport={"width": 320, "height": 800})
     try:
@@ -113,6 +121,9 @@ def test_axe_finds_no_violations_and_it_reflows(browser, axe_source, site, path,
         assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
         assert errors == []  # a CSP violation would show here
         snapshot = page.aria_snapshot()
-        assert re.search(r'navigation "This blog"', snapshot) and "- main:" in snapshot
+        if path.startswith("/e/"):
+            assert re.search(r'navigation "This blog"', snapshot) and "- main:" in snapshot
+        else:
+            assert 'link "Listen to the story so far (MP3, 6 minutes 1 second, with chapters)"' in snapshot
     finally:
         context.close()
