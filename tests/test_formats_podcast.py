@@ -9,7 +9,7 @@ import feedparser
 import podcastparser
 from formats_factory import HUB, LINKS, NS, T0, make_blog, make_entries, make_entry, one_page, ready_audio, xml
 
-from syndicate.links import entry_guid, episode_guid
+from syndicate.links import episode_guid
 from syndicate.model import Audio, Entry, Page
 from syndicate.formats import build_podcast
 from syndicate.formats.podcast import channel_description, podcast_guid
