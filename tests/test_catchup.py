@@ -7,6 +7,7 @@ import io
 import json
 import threading
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 import feedparser
@@ -264,3 +265,14 @@ def test_a_deleted_entry_leaves_at_once(client, auth, blog, services, app):
     assert store.get_catchup("storm") is None and not (catchup.audio_root(config) / second.file).exists()
     assert first.file != second.file
     assert podcastparser.parse("x", io.BytesIO(client.get("/blogs/storm/catch-up.xml").data))["episodes"] == []
+
+
+def test_an_older_episode_never_replaces_a_newer_one(client, auth, blog, services, app):
+    """Two workers may make a blog's episode at once: the one made last is kept."""
+    _post_and_speak(client, auth, services, app, TEXTS[:1])
+    store = services.store
+    newer = catchup.refresh(store, app.config, "storm")
+    older = replace(newer, file="storm/" + "0" * 32 + "-" + "1" * 12 + ".mp3",
+                    made_at=newer.made_at - timedelta(seconds=5))
+    assert store.save_catchup("storm", older) == older.file  # not kept: the caller removes its file
+    assert store.get_catchup("storm") == newer

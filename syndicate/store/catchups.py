@@ -28,8 +28,9 @@ class CatchupQueries:
         return catchup_from_row(row) if row else None
 
     def save_catchup(self, slug: str, catchup: Catchup) -> str | None:
-        """Make `catchup` the blog's current episode; returns the file of the one it replaced
-        (the caller removes it after this commit), None when there was none or it is the same."""
+        """Make `catchup` the blog's current episode; returns the file nobody uses any more (the
+        caller removes it after this commit): the one it replaced, or its own when another
+        worker saved an episode made later meanwhile (which is kept). None when nothing is unused."""
         values = {
             "file": catchup.file, "bytes": catchup.bytes, "duration": catchup.duration, "guid": catchup.guid,
             "digest": catchup.digest, "as_of": catchup.as_of, "made_at": catchup.made_at,
@@ -38,7 +39,11 @@ class CatchupQueries:
         }
         with self.write() as conn:
             blog = self._blog(conn, slug)
-            old = conn.execute(sa.select(catchups.c.file).where(catchups.c.blog_id == blog.id)).scalar()
+            row = conn.execute(sa.select(catchups.c.file, catchups.c.made_at)
+                               .where(catchups.c.blog_id == blog.id)).first()
+            old = None if row is None else row.file
+            if row is not None and row.made_at > catchup.made_at:
+                return catchup.file if catchup.file != old else None
             if old is None:
                 conn.execute(catchups.insert().values(blog_id=blog.id, **values))
             else:
