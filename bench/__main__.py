@@ -28,7 +28,7 @@ from .machine import machine_notes
 from .markdown import render, write
 
 # Figure modules in table order; speech runs before batch, which reuses its raw baseline.
-FIGURES = ("speech", "batch", "serving", "scale", "memory", "workers", "quality")
+FIGURES = ("speech", "batch", "serving", "scale", "memory", "workers", "catchup", "quality")
 # Run only when named in --only: the speech-quality judges are optional packages and take ~25 min.
 OPTIONAL = ("quality",)
 ROW_NAMES = {
@@ -38,6 +38,7 @@ ROW_NAMES = {
     "scale": ["4. Publish one entry"],
     "memory": ["5. Memory: peak RSS"],
     "workers": None,  # from workers.figures()
+    "catchup": ["7. Catch-up episode"],
     "quality": None,  # from quality.figures()
 }
 

@@ -81,7 +81,7 @@ def wait_for(path: Path, needle: bytes, failed=lambda: None, timeout: float = 60
 
 
 def run(ctx: Context) -> Report:
-    from syndicate.links import entry_guid
+    from syndicate.links import episode_guid
     from syndicate.speech.prepare import prepare_speech
     from syndicate.speech.voices import choose_voice
     from syndicate.speech.worker import SpeechWorker
@@ -117,7 +117,7 @@ def run(ctx: Context) -> Report:
                 fields = entry_fields(item)
                 start = time.perf_counter()
                 entry = svc.newsroom.add_entry(slug, fields)
-                wait_for(feed, entry_guid(entry.id).encode(), lambda: clip_error(svc.store, slug, entry.id))
+                wait_for(feed, episode_guid(entry.id).encode(), lambda: clip_error(svc.store, slug, entry.id))
                 posted[i].append(time.perf_counter() - start)
 
                 text = prepare_speech(entry, timezone=blog.timezone, language=blog.language)

@@ -29,7 +29,8 @@ def make_publisher(store: Store, settings: Any) -> Publisher:
     if not settings.base_url and not settings.listen_url:
         base = published_base(tree) or base
     return Publisher(store, tree, Links(base), feed_items=settings.feed_items,
-                     page_entries=settings.page_entries, hub=settings.websub_hub)
+                     page_entries=settings.page_entries, hub=settings.websub_hub,
+                     owner=(settings.podcast_owner_name, settings.podcast_owner_email))
 
 
 def published_base(tree: Tree) -> str | None:

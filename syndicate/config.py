@@ -74,6 +74,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FOLLOW_MAX_BYTES", 5_000_000, int, "Largest followed page accepted, in bytes."),
     Setting("FOLLOW_MIN_INTERVAL", 15, int, "Shortest polling interval a followed page may ask for, in seconds."),
     Setting("FOLLOW_MAX_BACKOFF", 3600, int, "Longest wait between polls of a failing page, in seconds."),
+    Setting("PODCAST_OWNER_NAME", "", str, "Podcast owner's name (itunes:owner) for every blog without its own."),
+    Setting("PODCAST_OWNER_EMAIL", "", str, "Podcast owner's e-mail (itunes:email): how Apple verifies ownership."),
+    Setting("CATCHUP_MINUTES", 5.0, float, "Remake a live blog's catch-up episode at most this often "
+            "(minutes; an ended blog gets a final one at once; negative: no catch-up episodes)."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -121,6 +125,9 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
             load_file(values["LEXICON"])
         except LexiconError as exc:
             raise ConfigError(f"config: {PREFIX}LEXICON: {exc}") from exc
+    email = values["PODCAST_OWNER_EMAIL"]
+    if email and ("@" not in email or any(c.isspace() for c in email)):
+        raise ConfigError(f"config: {PREFIX}PODCAST_OWNER_EMAIL must be an e-mail address, not {email!r}")
     for name in ("FEED_ITEMS", "PAGE_ENTRIES", "MAX_REQUEST_BYTES", "MAX_ENTRY_CHARS", "MAX_ENTRIES_PER_LIST"):
         if values[name] < 1:
             raise ConfigError(f"config: {PREFIX}{name} must be at least 1")

@@ -24,6 +24,17 @@ def entry_guid(entry_id: str) -> str:
     return uuid.UUID(hex=entry_id).urn
 
 
+# Podcast episodes get ids of their own (uuid5 of the entry id in this fixed namespace): a
+# client that reads both the text feeds and the podcast, such as newsboat, treats ids as
+# global, and would otherwise take an episode for the article it already has. Never change it.
+EPISODE_NAMESPACE = uuid.UUID("5b0e8f4e-2c1f-5a0d-9d3b-6f1e4c7a2b90")
+
+
+def episode_guid(entry_id: str) -> str:
+    """The permanent id of an entry's podcast episode: a urn:uuid distinct from `entry_guid`."""
+    return uuid.uuid5(EPISODE_NAMESPACE, uuid.UUID(hex=entry_id).hex).urn
+
+
 def blog_guid(blog_uuid: str) -> str:
     return uuid.UUID(blog_uuid).urn
 
@@ -58,7 +69,8 @@ class Links:
         return f"{self.base}/blogs/{slug}.txt"
 
     def entry(self, slug: str, entry_id: str) -> str:
-        return f"{self.base}/blogs/{slug}/#entry-{entry_id}"
+        """The entry's own page: stable, unlike an anchor in a text view page it moves off."""
+        return f"{self.base}/blogs/{slug}/entries/{entry_id}/"
 
     def feed(self, slug: str, fmt: str, page: int = 1) -> str:
         return f"{self.base}/blogs/{slug}/{page_path(page)}{FEED_FILES[fmt]}"
@@ -71,6 +83,13 @@ class Links:
 
     def transcript(self, slug: str, entry_id: str, ext: str = "txt") -> str:
         return f"{self.base}/blogs/{slug}/entries/{entry_id}.{ext}"
+
+    def catchup_feed(self, slug: str) -> str:
+        return f"{self.base}/blogs/{slug}/catch-up.xml"
+
+    def catchup_file(self, slug: str, name: str) -> str:
+        """The catch-up episode's chapters (.json) and transcripts (.txt, .vtt)."""
+        return f"{self.base}/blogs/{slug}/catch-up/{name}"
 
     def opml(self) -> str:
         return f"{self.base}/feeds.opml"

@@ -13,14 +13,16 @@ from __future__ import annotations
 import hashlib
 import inspect
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from . import formats, views
 from .links import FEED_FILES, Links, page_path, view_path
-from .model import Blog, Entry, Page
+from .formats.catchup import build_catchup_outputs
+from .model import Blog, Catchup, Entry, Page
 from .transcripts import clip_vtt
 
 Files = list[tuple[str, bytes]]
@@ -40,10 +42,23 @@ class BlogData:
     feed_items: int = 100
     page_entries: int = 50
     hub: str | None = None
+    catchup: Catchup | None = None  # the blog's catch-up episode, when one was made
+    owner: tuple[str, str] = ("", "")  # the service's podcast owner (name, e-mail): itunes:owner
 
     @property
     def folder(self) -> str:
         return f"blogs/{self.blog.slug}/"
+
+    @property
+    def updated(self) -> datetime:
+        """When the blog's news last changed: the latest change of a live entry (an imported
+        past blog was stored today, but its news is older), else the blog's own time."""
+        return max((entry.updated for entry in self.entries), default=self.blog.updated)
+
+    @property
+    def podcast_owner(self) -> tuple[str, str]:
+        """itunes:owner: the blog's own, else the service's."""
+        return formats.podcast_owner(self.blog, *self.owner)
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,7 @@ class SiteData:
 
     blogs: Sequence[Blog]
     links: Links
+    updated: Mapping[str, datetime] = field(default_factory=dict)  # slug -> latest change of a live entry
 
 
 def _pages(items: Sequence[Entry], size: int) -> list[tuple[Page, Sequence[Entry]]]:
@@ -76,7 +92,7 @@ def feed_files(data: BlogData) -> Files:
                 elif kind == "json":
                     body = formats.build_jsonfeed(blog, entries, links, page, hub=hub)
                 else:
-                    body = formats.build_podcast(blog, entries, links, page, hub=hub)
+                    body = formats.build_podcast(blog, entries, links, page, hub=hub, owner=data.podcast_owner)
             out.append((f"{data.folder}{page_path(page.number)}{name}", body))
     return out
 
@@ -91,14 +107,17 @@ def page_files(data: BlogData) -> Files:
             ordered = chosen if order == "newest" else chosen[::-1]
             for page, entries in _pages(ordered, data.page_entries):
                 html = views.render_blog_html(data.blog, entries, data.links, page, order=order,
-                                              key_only=key_only, generated=modified)
+                                              key_only=key_only, generated=modified, updated=data.updated,
+                                              catchup=data.catchup)
                 out.append((f"{data.folder}{view_path(order, key_only, page.number)}index.html", html.encode()))
     return out
 
 
 def text_file(data: BlogData) -> Files:
     """The whole blog as text/plain, at `blogs/<slug>.txt`."""
-    return [(f"blogs/{data.blog.slug}.txt", views.render_blog_text(data.blog, list(data.entries), data.links).encode())]
+    text = views.render_blog_text(data.blog, list(data.entries), data.links, updated=data.updated,
+                                  catchup=data.catchup)
+    return [(f"blogs/{data.blog.slug}.txt", text.encode())]
 
 
 @lru_cache(maxsize=64)
@@ -127,9 +146,20 @@ def transcript_files(data: BlogData) -> Files:
     return out
 
 
+def entry_pages(data: BlogData) -> Files:
+    """A page per entry, `blogs/<slug>/entries/<id>/index.html`: feed items link there."""
+    return views.build_entry_pages(data.blog, data.entries, data.links, page_entries=data.page_entries)
+
+
+def catchup_files(data: BlogData) -> Files:
+    """The catch-up episode's feed (`catch-up.xml`), chapters and transcripts."""
+    with _FEEDGEN:
+        return build_catchup_outputs(data.blog, data.catchup, data.links, owner=data.podcast_owner)
+
+
 def index_file(data: SiteData) -> Files:
     """The home page: every blog."""
-    return [("index.html", views.render_index_html(list(data.blogs), data.links).encode())]
+    return [("index.html", views.render_index_html(list(data.blogs), data.links, data.updated).encode())]
 
 
 def opml_file(data: SiteData) -> Files:
@@ -137,7 +167,8 @@ def opml_file(data: SiteData) -> Files:
     return [("feeds.opml", formats.build_opml(list(data.blogs), data.links))]
 
 
-BLOG_OUTPUTS: list[Callable[[BlogData], Files]] = [feed_files, page_files, text_file, cover_file, transcript_files]
+BLOG_OUTPUTS: list[Callable[[BlogData], Files]] = [feed_files, page_files, text_file, cover_file, transcript_files,
+                                                   entry_pages, catchup_files]
 SITE_OUTPUTS: list[Callable[[SiteData], Files]] = [index_file, opml_file]
 
 

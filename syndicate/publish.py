@@ -44,16 +44,17 @@ class Publisher:
     `publish_changed()` for whatever any process changed, `watch()` to keep doing the latter."""
 
     def __init__(self, store: Store, tree: Tree, links: Links, *, feed_items: int = 100,
-                 page_entries: int = 50, hub: str | None = None) -> None:
+                 page_entries: int = 50, hub: str | None = None, owner: tuple[str, str] = ("", "")) -> None:
         self.store = store
         self.tree = tree
         self.links = links
         self.feed_items = feed_items
         self.page_entries = page_entries
         self.hub = hub or None
+        self.owner = owner
         self.rebuilds = 0  # blogs built by this publisher (not counting the site pages)
         # What else the files depend on: a new base URL, setting or release rebuilds them.
-        self.flavour = (self.links.base, feed_items, page_entries, self.hub or "", outputs.code_fingerprint())
+        self.flavour = (self.links.base, feed_items, page_entries, self.hub or "", *owner, outputs.code_fingerprint())
         self._known: dict[str, Any] = {}  # slug -> blog version last seen published
         self._lock = threading.Lock()
         for group in tree.groups():
@@ -114,7 +115,8 @@ class Publisher:
             data = outputs.BlogData(
                 blog=blog, entries=self.store.list_entries(slug, transcripts=True),
                 tombstones=self.store.tombstones(slug, limit=self.feed_items), links=self.links,
-                feed_items=self.feed_items, page_entries=self.page_entries, hub=self.hub)
+                feed_items=self.feed_items, page_entries=self.page_entries, hub=self.hub,
+                catchup=self.store.get_catchup(slug), owner=self.owner)
             files = outputs.build_blog(data)
             changed = self.tree.sync(group, files, version=(*version, *self.flavour),
                                      mtime=(blog.changed or blog.updated).timestamp())
@@ -131,7 +133,7 @@ class Publisher:
             if self.tree.manifest(SITE)[0] == tuple(version):
                 return []
             stamps = [(b.changed or b.updated).timestamp() for b in blogs]
-            files = outputs.build_site(outputs.SiteData(blogs, self.links))
+            files = outputs.build_site(outputs.SiteData(blogs, self.links, self.store.last_entry_times()))
             return self.tree.sync(SITE, files, version=version, mtime=max(stamps, default=None))
 
     def _remember(self, slug: str, version: Any) -> None:

@@ -37,6 +37,9 @@ def sync_clips(store: Store, audio_dir: Path, out: Path) -> int:
     wanted = {entry.audio.file for blog in store.list_blogs()
               for entry in store.list_entries(blog.slug, audio_ready=True)
               if entry.audio is not None and entry.audio.file and (audio_dir / entry.audio.file).is_file()}
+    # Catch-up episodes live beside the clips (see speech/catchup.py).
+    wanted |= {catchup.file for blog in store.list_blogs() if (catchup := store.get_catchup(blog.slug)) is not None
+               and (audio_dir / catchup.file).is_file()}
     done = sum(_link(audio_dir / name, out / "audio" / name) for name in sorted(wanted))
     for path in sorted((out / "audio").glob("*/*.mp3")) if (out / "audio").is_dir() else ():
         if path.relative_to(out / "audio").as_posix() not in wanted:
@@ -53,5 +56,6 @@ def export_site(store: Store, settings: Any, out: Path, base: str) -> int:
     # The export's manifests live with the service's, not in the export (which is published).
     state = settings.publish_state / "exports" / hashlib.sha256(str(out).encode()).hexdigest()[:16]
     publisher = Publisher(store, Tree(out, state), Links(base), feed_items=settings.feed_items,
-                          page_entries=settings.page_entries, hub=settings.websub_hub)
+                          page_entries=settings.page_entries, hub=settings.websub_hub,
+                          owner=(settings.podcast_owner_name, settings.podcast_owner_email))
     return len(publisher.publish_changed()) + sync_clips(store, settings.audio_dir, out)

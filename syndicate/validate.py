@@ -38,6 +38,8 @@ _SURROGATES = r"\ud800-\udfff"
 WHITESPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
              "\u2028\u2029\u202f\u205f\u3000\ufeff"
 _WS_CLASS = r"\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_NOT_IN_ADDRESS = r'@<>"\x00-\x1f\x7f' + _WS_CLASS
+EMAIL_PATTERN = rf"[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}.]+(?:\.[^{_NOT_IN_ADDRESS}.]+)+"
 URL_PATTERN = r"https?://[^" + _WS_CLASS + r"\x00-\x1f\x7f\ufffe\uffff]+"
 TEXT_PATTERN = r"[^" + _FORBIDDEN + r"]*"
 NONBLANK_PATTERN = TEXT_PATTERN + r"[^" + _FORBIDDEN + _WS_CLASS + r"]" + TEXT_PATTERN
@@ -165,6 +167,9 @@ BLOG = {
     "author": Text(MAX_SHORT),
     "link": Text(MAX_URL, pattern=f"(?:{URL_PATTERN})?", hint="an http(s) URL or empty"),
     "status": Choice(lambda: BLOG_STATUSES, f"one of: {', '.join(BLOG_STATUSES)}"),
+    # The podcast's owner (itunes:owner); empty: the service's PODCAST_OWNER_* settings.
+    "owner_name": Text(MAX_SHORT),
+    "owner_email": Text(MAX_SHORT, pattern=f"(?:{EMAIL_PATTERN})?", hint="an e-mail address such as news@example.org, or empty"),
 }
 MEDIA = {
     "kind": Choice(lambda: MEDIA_KINDS, f"one of: {', '.join(MEDIA_KINDS)}"),
@@ -223,6 +228,7 @@ def blog_fields(body: Any, *, creating: bool) -> dict[str, Any]:
         if name not in body:
             raise InvalidInput(f"{name} is required", name)
     return {name: BLOG[name].check(name, body[name]) for name in BLOG if name in body}
+
 
 
 def language(value: Any) -> str:

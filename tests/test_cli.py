@@ -12,6 +12,7 @@ import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import feedparser
 import pytest
 from click.testing import CliRunner
 
@@ -107,6 +108,12 @@ def test_build_writes_a_static_site(cli, tmp_path):
                  "blogs/coast/podcast.xml", "blogs/coast/cover.png"):
         assert (out / name).is_file(), name
     assert b"https://static.test/blogs/coast/rss.xml" in (out / "blogs/coast/rss.xml").read_bytes()
+    # Feed items link to entry pages: the export has each of them, and the catch-up feed.
+    rss = feedparser.parse((out / "blogs/coast/rss.xml").read_bytes())
+    for item in rss.entries:
+        page = out / item.link.removeprefix("https://static.test/") / "index.html"
+        assert page.is_file() and b"Back to this update in the live blog" in page.read_bytes()
+    assert (out / "blogs/coast/catch-up.xml").is_file()
 
 
 def test_build_refuses_the_services_own_folders(cli, data_dir):

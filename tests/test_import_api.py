@@ -149,3 +149,15 @@ def test_imports_never_delete_posted_entries(client, auth, blog):
                 headers=auth)
     client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT})
     assert "Posted here" in [e["headline"] for e in entries(client)]
+
+
+def test_last_updated_of_an_imported_blog_is_its_newest_entry(client, auth, blog):
+    assert client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT}).status_code == 200
+    newest = entries(client)[0]["updated"]  # 2026-03-01T09:30:00Z, not the time of the import
+    assert newest == "2026-03-01T09:30:00Z"
+    text = client.get("/blogs/storm.txt").get_data(as_text=True)
+    assert "Last updated 09:30 GMT, Sunday 1 March 2026." in text
+    page = client.get("/blogs/storm/").get_data(as_text=True)
+    assert '<time datetime="2026-03-01T09:30:00Z">' in page.split("Last updated", 1)[1][:80]
+    home = client.get("/").get_data(as_text=True)
+    assert '<time datetime="2026-03-01T09:30:00Z">' in home.split("Last updated", 1)[1][:80]

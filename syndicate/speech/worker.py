@@ -28,6 +28,7 @@ from mutagen.mp3 import MP3
 from ..clipstore import ClipStore
 from ..model import Audio, Blog, Entry
 from ..store import LEASE_SECONDS, Job, Store
+from . import catchup
 from .clip import clip_key, make_clip
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,8 @@ class SpeechWorker:
                     if (worked and due is None) or time.monotonic() >= next_sweep:
                         self.remove_orphans()
                         next_sweep, worked = time.monotonic() + SWEEP_SECONDS, False
+                    if due != 0.0:
+                        catchup.run_due(self.store, self.config)  # catch-up episodes, when idle
                 except Exception:  # noqa: BLE001 - e.g. the database is briefly locked: keep going
                     log.exception("speech: worker %s hit an error; retrying", self.name)
                     due = None

@@ -15,6 +15,7 @@ from typing import Iterator
 import sqlalchemy as sa
 
 from .blogs import BlogQueries
+from .catchups import CatchupQueries
 from .entries import EntryQueries
 from .errors import Conflict, NotFound, StoreError
 from .jobs import LEASE_SECONDS, Finished, Job, JobQueries
@@ -51,7 +52,7 @@ def _engine(url: str) -> sa.Engine:
     return engine
 
 
-class Store(BlogQueries, EntryQueries, JobQueries, PronunciationQueries):
+class Store(BlogQueries, EntryQueries, JobQueries, PronunciationQueries, CatchupQueries):
     """All persistent state. Methods take and return `syndicate.model` values."""
 
     def __init__(self, url: str) -> None:

@@ -11,7 +11,8 @@ from ..timeutil import now
 from .errors import Conflict, NotFound
 from .schema import blogs
 
-BLOG_FIELDS = ("title", "description", "language", "timezone", "author", "link", "status", "background")
+BLOG_FIELDS = ("title", "description", "language", "timezone", "author", "link", "status", "background",
+               "owner_name", "owner_email")
 
 
 def blog_from_row(row: sa.Row) -> Blog:
@@ -19,7 +20,7 @@ def blog_from_row(row: sa.Row) -> Blog:
         id=row.id, slug=row.slug, uuid=row.uuid, title=row.title, description=row.description,
         language=row.language, timezone=row.timezone, author=row.author, link=row.link,
         status=row.status, background=row.background, created=row.created, updated=row.updated,
-        changed=row.changed, version=row.version,
+        changed=row.changed, version=row.version, owner_name=row.owner_name, owner_email=row.owner_email,
     )
 
 
@@ -57,7 +58,8 @@ class BlogQueries:
             conn.execute(blogs.insert().values(
                 slug=slug, uuid=str(uuid.uuid4()), created=stamp, updated=stamp, changed=stamp,
                 version=1, **{"title": "", "description": "", "language": "en", "timezone": "UTC",
-                              "author": "", "link": "", "status": "live", "background": "", **values},
+                              "author": "", "link": "", "status": "live", "background": "",
+                              "owner_name": "", "owner_email": "", **values},
             ))
             return blog_in(conn, slug)
 

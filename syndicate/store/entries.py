@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable, ContextManager, Mapping
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from ..timeutil import now
 from .blogs import blog_in, touch
 from .errors import NotFound
 from .queue import dequeue, enqueue
-from .schema import entries
+from .schema import blogs, entries
 
 CONTENT_FIELDS = ("published", "headline", "html", "text", "media", "key_event", "pinned", "source_id")
 LIST_COLUMNS = [c for c in entries.c if c.name not in ("audio_transcript", "audio_cues")]
@@ -37,6 +37,12 @@ def entry_from_row(row: sa.Row, slug: str = "") -> Entry:
         media=tuple(Media(**m) for m in (row.media or ())), key_event=row.key_event,
         pinned=row.pinned, source_id=row.source_id, deleted=row.deleted, audio=audio,
     )
+
+
+def _aware(value: Any) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def _row_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -201,6 +207,29 @@ class EntryQueries:
             ready = conn.execute(count.where(entries.c.blog_id == blog.id,
                                              entries.c.audio_status == "ready")).scalar_one()
         return live, ready
+
+    def last_entry_times(self, slug: str | None = None) -> dict[str, datetime]:
+        """When each blog's news last changed: the latest `updated` of its live entries (blogs
+        without entries are left out). What "last updated" means to a reader: an imported past
+        blog was stored today, but its news is as old as its newest entry."""
+        query = (sa.select(blogs.c.slug, sa.func.max(entries.c.updated))
+                 .join(entries, entries.c.blog_id == blogs.c.id)
+                 .where(entries.c.deleted.is_(None)).group_by(blogs.c.slug))
+        if slug is not None:
+            query = query.where(blogs.c.slug == slug)
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+        # max() over a column drops the type's conversion on SQLite: read it back as aware UTC.
+        return {row[0]: _aware(row[1]) for row in rows if row[1] is not None}
+
+    def entry_position(self, slug: str, entry: Entry) -> int:
+        """How many live entries come before `entry`, newest first (its index in the text view)."""
+        with self.read() as conn:
+            blog = blog_in(conn, slug)
+            newer = sa.or_(entries.c.published > entry.published,
+                           sa.and_(entries.c.published == entry.published, entries.c.id > entry.id))
+            return conn.execute(sa.select(sa.func.count()).select_from(entries).where(
+                entries.c.blog_id == blog.id, entries.c.deleted.is_(None), newer)).scalar_one()
 
     def tombstones(self, slug: str, *, limit: int = 100) -> list[Entry]:
         """The most recently deleted entries, newest deletion first."""

@@ -21,7 +21,7 @@ from ..clipstore import ClipsInUse
 from .blogs import blog_from_row, blog_in, touch
 from .entries import entry_from_row
 from .queue import dequeue, enqueue
-from .schema import UTCDateTime, blogs, entries, jobs
+from .schema import UTCDateTime, blogs, catchups, entries, jobs
 
 
 LEASE_SECONDS = 6.0  # a worker renews its lease every quarter of it while it works (`renew_lease`)
@@ -162,7 +162,9 @@ class JobQueries:
             queued = conn.execute(sa.select(jobs.c.entry_id)).scalars().all()
             recorded = conn.execute(sa.select(entries.c.audio_file).where(
                 entries.c.audio_file.is_not(None))).scalars().all()
-        return ClipsInUse(frozenset(recorded), frozenset(queued))
+            # Catch-up episodes live beside the clips, named like them (store/catchups.py).
+            episodes = conn.execute(sa.select(catchups.c.file)).scalars().all()
+        return ClipsInUse(frozenset(recorded) | frozenset(episodes), frozenset(queued))
 
     def job_entry(self, job: Job) -> tuple[Blog, Entry] | None:
         """The (blog, entry) a job is for, or None when the entry is gone."""

@@ -49,6 +49,9 @@ blogs = sa.Table(
     sa.Column("updated", UTCDateTime, nullable=False),  # last change to what readers see
     sa.Column("changed", UTCDateTime, nullable=False),  # last change of any output (audio too)
     sa.Column("version", sa.Integer, nullable=False, default=1),
+    # The podcast's owner (itunes:owner); "" means the service-wide setting.
+    sa.Column("owner_name", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("owner_email", sa.Text, nullable=False, default="", server_default=""),
 )
 
 entries = sa.Table(
@@ -78,6 +81,22 @@ entries = sa.Table(
     sa.Index("ix_entries_blog_source", "blog_id", "source_id"),
     # The podcast's episodes: entries with a ready clip, newest first, without a scan.
     sa.Index("ix_entries_blog_audio", "blog_id", "audio_status", "published"),
+)
+
+# Each blog's current catch-up episode (the story so far in one MP3, made from the clips).
+catchups = sa.Table(
+    "catchups", metadata,
+    sa.Column("blog_id", sa.Integer, sa.ForeignKey("blogs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("file", sa.Text, nullable=False),  # relative to the clip store's root
+    sa.Column("bytes", sa.Integer, nullable=False),
+    sa.Column("duration", sa.Float, nullable=False),
+    sa.Column("guid", sa.String(64), nullable=False),  # changes when the content does
+    sa.Column("digest", sa.String(64), nullable=False),  # what it was made from
+    sa.Column("chapters", sa.JSON, nullable=False),  # [{start, end, entry_id, title}, ...]
+    sa.Column("cues", sa.JSON, nullable=False),  # [[start, end, text], ...] of the whole episode
+    sa.Column("as_of", UTCDateTime, nullable=False),  # the newest entry's time
+    sa.Column("final", sa.Boolean, nullable=False, default=False),  # made after the blog ended
+    sa.Column("made_at", UTCDateTime, nullable=False),
 )
 
 # The speech queue: one row per entry that needs (re)synthesis. A worker leases a row by

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from markupsafe import Markup
 
 from ..links import FEED_TYPES, Links
-from ..model import Blog, Entry, Page
+from ..model import Blog, Catchup, Entry, Page
 from ..sanitize import text_to_html
 from ..timeutil import to_rfc3339
 from .common import (
-    FEED_LABELS, NavLink, audio_label, caption_text, check_order, feed_links, headline,
+    FEED_LABELS, NavLink, audio_label, caption_text, catchup_links, check_order, feed_links, headline, last_updated,
     media_link, paragraphs, status_word,
 )
 from .environment import render
@@ -50,13 +50,13 @@ class Clock:
         return Stamp(to_rfc3339(dt), format_local_time(dt, self.tz, self.language))
 
 
-def _english_attr(language: str) -> Markup:
+def english_attr(language: str) -> Markup:
     """' lang="en"' for the service's own words on a page in another language (WCAG 3.1.2)."""
     primary = language.replace("_", "-").split("-")[0].lower()
     return Markup("") if primary == "en" else Markup(' lang="en"')
 
 
-def _entry_view(entry: Entry, blog: Blog, links: Links, clock: Clock, dated: bool, permalink: str) -> dict:
+def entry_view(entry: Entry, blog: Blog, links: Links, clock: Clock, dated: bool, permalink: str) -> dict:
     captions = []
     for media in entry.media:
         target = media_link(media)
@@ -66,7 +66,7 @@ def _entry_view(entry: Entry, blog: Blog, links: Links, clock: Clock, dated: boo
     return {
         "id": entry.id,
         "published": clock.stamp(entry.published, with_date=dated),
-        "headline": headline(entry),
+        "headline": headline(entry, blog),
         "key": entry.key_event,
         # entry.html was cleaned to an allow-list on the way in; plain text is escaped here.
         "body": Markup(entry.html) if entry.html.strip() else Markup(text_to_html(entry.text)),
@@ -117,10 +117,14 @@ def render_blog_html(
     order: str = "newest",
     key_only: bool = False,
     generated: datetime | None = None,
+    updated: datetime | None = None,
+    catchup: Catchup | None = None,
 ) -> str:
     """The text view of one page of a live blog (`entries`: that page's live entries, already
     in `order`). `generated`, when given, is stated in the footer and taken as "today" when
-    deciding whether entry times need their date."""
+    deciding whether entry times need their date. `updated` is when the blog's news last
+    changed (the latest change of a live entry: see `common.last_updated`). `catchup`, the
+    blog's catch-up episode, is linked under the status when there is one."""
     check_order(order)
     slug = blog.slug
     here = links.blog_page(slug, page.number, order, key_only)
@@ -130,10 +134,9 @@ def render_blog_html(
     # Dates go into every heading once the page is not all "today": a heading read on its own
     # (jumping from heading to heading) must not be ambiguous.
     dated = any(local_date(entry.published, blog.timezone) != reference for entry in live)
-    # The permalink points into this document ("#entry-<id>"): links.entry() names the default
-    # first page, which no longer holds an entry once it has moved to an older page (or when
-    # the reader chose another order). It is also 60 bytes shorter, 50 times a page.
-    entry_views = [_entry_view(entry, blog, links, clock, dated, f"#entry-{entry.id}") for entry in live]
+    # The permalink is the entry's own page, which stays where it is when the entry moves to
+    # an older page of this view.
+    entry_views = [entry_view(entry, blog, links, clock, dated, links.entry(slug, entry.id)) for entry in live]
     views = [
         NavLink(here, "Reload for new updates"),
         NavLink(links.blog_page(slug, 1, "newest" if order == "oldest" else "oldest", key_only),
@@ -144,7 +147,7 @@ def render_blog_html(
     return render(
         "blog.html",
         lang=blog.language or "en",
-        en=_english_attr(blog.language or "en"),
+        en=english_attr(blog.language or "en"),
         title=_title(blog, page, order, key_only),
         alternates=[NavLink(links.feed(slug, fmt), f"{blog.title} ({label})", type=FEED_TYPES[fmt])
                     for fmt, label in FEED_LABELS.items()],
@@ -152,8 +155,9 @@ def render_blog_html(
         feeds=feed_links(blog, links),
         blog=blog,
         status=status_word(blog),
-        updated=clock.full(blog.updated),
+        updated=clock.full(last_updated(blog, live if page.number == 1 and order == "newest" else (), updated)),
         views=views,
+        catchup=catchup_links(blog, catchup, links),
         summary=_summary(live, page, order, key_only),
         entries=entry_views,
         page=page,
@@ -164,21 +168,24 @@ def render_blog_html(
     )
 
 
-def render_index_html(blogs: Sequence[Blog], links: Links) -> str:
-    """The home page: every blog with its status, last update and ways to read or follow it."""
+def render_index_html(blogs: Sequence[Blog], links: Links,
+                      updated: Mapping[str, datetime] | None = None) -> str:
+    """The home page: every blog with its status, last update and ways to read or follow it.
+    `updated` maps slugs to when their news last changed (see `common.last_updated`)."""
     views = []
+    updated = updated or {}
     for blog in blogs:
         lang = blog.language or "en"
         clock = Clock(blog.timezone, blog.language, local_date(blog.updated, blog.timezone))
         views.append({
             "slug": blog.slug,
             "lang": "" if lang.split("-")[0].lower() == "en" else lang,
-            "en": _english_attr(lang),
+            "en": english_attr(lang),
             "title": blog.title,
             "href": links.blog_page(blog.slug),
             "description": blog.description,
             "status": status_word(blog),
-            "updated": clock.full(blog.updated),
+            "updated": clock.full(last_updated(blog, (), updated.get(blog.slug))),
             "links": feed_links(blog, links)[:-1],  # the OPML list is for all blogs: linked once
         })
     return render(

@@ -41,6 +41,8 @@ PAGE_HEADERS: Headers = (("Content-Security-Policy", views.CSP), ("X-Content-Typ
 TEXT_HEADERS: Headers = (("X-Content-Type-Options", "nosniff"),)
 MEDIA_TYPES = {
     **{name: FEED_TYPES[kind] + "; charset=utf-8" for kind, name in FEED_FILES.items()},
+    # The catch-up episode's own feed and its Podcasting 2.0 chapters (formats/catchup.py).
+    "catch-up.xml": "application/rss+xml; charset=utf-8", "chapters.json": "application/json+chapters",
     ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8",
     ".vtt": "text/vtt; charset=utf-8", ".opml": "text/x-opml; charset=utf-8",
     ".json": "application/json", ".xml": "application/xml", ".png": "image/png", ".mp3": "audio/mpeg",
