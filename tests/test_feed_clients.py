@@ -131,6 +131,9 @@ def test_a_database_from_before_the_owner_fields_is_upgraded(tmp_path) -> None:
             " timezone VARCHAR(64) NOT NULL, author TEXT NOT NULL, link TEXT NOT NULL, status VARCHAR(10) NOT NULL,"
             " background TEXT NOT NULL, created DATETIME NOT NULL, updated DATETIME NOT NULL,"
             " changed DATETIME NOT NULL, version INTEGER NOT NULL)")
+        # The columns of schema 1's entries that later steps read (the rest do not matter here).
+        conn.exec_driver_sql("CREATE TABLE entries (id VARCHAR(32) PRIMARY KEY, blog_id INTEGER NOT NULL,"
+                             " headline TEXT NOT NULL, html TEXT NOT NULL, text TEXT NOT NULL)")
         conn.exec_driver_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
         conn.exec_driver_sql("INSERT INTO schema_version VALUES (1)")
         conn.exec_driver_sql(

@@ -236,6 +236,8 @@ def refresh(store: Any, config: Mapping[str, Any], slug: str, *, at: datetime | 
     live = store.list_entries(slug, order="oldest")
     chosen = [e for e in chosen_entries(live) if (audio_root(config) / e.audio.file).is_file()]
     if not chosen:
+        if store.get_catchup(slug) is None:
+            return None  # nothing to withdraw: a read, never the write lock of an idle worker
         gone = store.delete_catchup(slug)  # every entry it told was deleted
         if gone:
             (audio_root(config) / gone).unlink(missing_ok=True)
