@@ -12,7 +12,9 @@ out, without synthesis, whether an entry's clip is still current).
                     the engines (a long-lived festival process, flite command, espeak-ng and
                     Piper in-process, gTTS online)
     audio.py        pauses, loudness, true-peak limiter, MP3 encoding, ID3 tags, WebVTT
-    clip.py         make_clip, clip names, atomic writes
+    clip.py         make_clip and clip names (files: syndicate/clipstore.py)
+    catchup.py      the catch-up episode: clips joined with spoken cues, and its chapters
+    mp3join.py      joining MP3 frames without decoding them
 """
 from __future__ import annotations
 
@@ -20,9 +22,12 @@ import warnings
 
 # pydub imports the standard `audioop` module, deprecated in 3.11 and gone in 3.13 (install
 # `audioop-lts` there). Import it once here, with that one warning silenced, before any module
-# of this package needs it, so that runs with warnings as errors are not stopped by it.
+# of this package needs it, so that runs with warnings as errors are not stopped by it. pydub
+# also warns when ffmpeg is missing: syndicate decodes and encodes without it, so that warning
+# would only alarm an operator reading the service's log.
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*audioop.* is deprecated", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message="Couldn't find ffmpeg or avconv", category=RuntimeWarning)
     import pydub  # noqa: F401
 
 from .audio import transcript_vtt  # noqa: E402
