@@ -1,10 +1,19 @@
 """Output builders: every file of the published tree, as pure functions of a blog's plain data.
 
 A builder takes a `BlogData` (or, for the pages about all blogs, a `SiteData`) and returns
-`[(path relative to the tree root, bytes), ...]`, laid out as the URL it is served at
-(`blogs/<slug>/rss.xml`, `blogs/<slug>/key/oldest/page/2/index.html`, ...). No database,
+`[(path relative to the tree root, bytes or Deferred), ...]`, laid out as the URL it is served
+at (`blogs/<slug>/rss.xml`, `blogs/<slug>/key/oldest/page/2/index.html`, ...). No database,
 no files, no Flask: the publisher gathers the data, calls every registered builder and writes
 what they return (see `publish` and `tree`).
+
+Publishing costs what changed, not the blog's size, when builders keep to this contract:
+- Declare each file as `Deferred(key(...), render)`: `key` takes every input the bytes depend
+  on (entries by their `fingerprint`), `render` builds the bytes and runs only when the key is
+  not the published one. Plain bytes still work, but are built on every publish.
+- Let a file depend on as little as it shows: a paged output lists its pages with
+  `Page.every` and takes each page's entries with `page_entries`, so older pages hold fixed
+  entries; it dates them with `as_shown`, never from the blog's change times; a per-entry file
+  keys on that entry (and on what it links to, e.g. the fixed page holding it), not on the blog.
 
 To add an output, write a builder and append it to `BLOG_OUTPUTS` (or `SITE_OUTPUTS`).
 """
@@ -14,7 +23,7 @@ import hashlib
 import inspect
 import threading
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -22,11 +31,46 @@ from . import formats, views
 from .links import FEED_FILES, Links, page_path, view_path
 from .model import Blog, Entry, Page
 from .transcripts import clip_vtt
+from .tree import Deferred
 
-Files = list[tuple[str, bytes]]
+Files = list[tuple[str, "bytes | Deferred"]]
 ORDERS = ("newest", "oldest")
 # feedgen sets the process-wide locale while it formats dates: one feed build at a time.
 _FEEDGEN = threading.Lock()
+_FINGERPRINTS: dict[Entry, str] = {}
+_FINGERPRINTS_MAX = 100_000
+
+
+def fingerprint(entry: Entry) -> str:
+    """A digest of every field of an entry (its clip and transcript included), remembered per
+    entry so that keying a page of 100 entries costs 100 dictionary look-ups."""
+    known = _FINGERPRINTS.get(entry)
+    if known is None:
+        if len(_FINGERPRINTS) >= _FINGERPRINTS_MAX:
+            _FINGERPRINTS.clear()
+        known = _FINGERPRINTS[entry] = hashlib.sha256(repr(entry).encode()).hexdigest()[:24]
+    return known
+
+
+def key(*parts: object) -> str:
+    """A digest of a builder's inputs: entries count by `fingerprint`, lists and tuples by their
+    items, anything else by its `repr` (which must show every field that reaches the bytes)."""
+    digest = hashlib.sha256()
+
+    def add(part: object) -> None:
+        if isinstance(part, Entry):
+            digest.update(b"E" + fingerprint(part).encode())
+        elif isinstance(part, (list, tuple)):
+            digest.update(b"[")
+            for item in part:
+                add(item)
+            digest.update(b"]")
+        else:
+            digest.update(repr(part).encode() + b"\0")
+
+    for part in parts:
+        add(part)
+    return digest.hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -54,51 +98,79 @@ class SiteData:
     links: Links
 
 
-def _pages(items: Sequence[Entry], size: int) -> list[tuple[Page, Sequence[Entry]]]:
-    first = Page(1, size, len(items))
-    return [(page, items[page.offset:page.offset + size])
-            for page in (Page(n, size, len(items)) for n in range(1, first.count + 1))]
+def page_entries(items: Sequence[Entry], page: Page) -> Sequence[Entry]:
+    """The entries `page` shows, in its order, from a list of `items` newest first."""
+    start, stop = page.span
+    total = len(items)
+    chosen = items[total - stop:total - start]
+    return chosen if page.order == "newest" else chosen[::-1]
+
+
+def as_shown(blog: Blog, page: Page, entries: Sequence[Entry]) -> Blog:
+    """The blog as a page states it. The front page shows the blog's own change times; a fixed
+    older page is dated from its own entries only, so a change elsewhere in the blog leaves its
+    bytes (and its key) alone."""
+    if page.number == 0:
+        return blog
+    latest = max((e.updated for e in entries), default=blog.created)
+    return replace(blog, version=0, updated=latest, changed=None)
+
+
+def _feed(kind: str, blog: Blog, entries: Sequence[Entry], page: Page, gone: Sequence[Entry],
+          links: Links, hub: str | None) -> bytes:
+    with _FEEDGEN:
+        if kind == "rss":
+            return formats.build_rss(blog, entries, links, page, hub=hub)
+        if kind == "atom":
+            return formats.build_atom(blog, entries, links, page, tombstones=gone, hub=hub)
+        if kind == "json":
+            return formats.build_jsonfeed(blog, entries, links, page, hub=hub)
+        return formats.build_podcast(blog, entries, links, page, hub=hub)
 
 
 def feed_files(data: BlogData) -> Files:
-    """RSS, Atom, JSON Feed and podcast, each with its RFC 5005 older pages (`page/<n>/`)."""
-    blog, links, hub = data.blog, data.links, data.hub
+    """RSS, Atom, JSON Feed and podcast, each with its RFC 5005 archive pages (`archive/<n>/`)."""
+    links, hub = data.links, data.hub
     spoken = [e for e in data.entries if e.audio is not None and e.audio.ready]
-    out = []
+    out: Files = []
     for kind, name in FEED_FILES.items():
-        for page, entries in _pages(spoken if kind == "podcast" else data.entries, data.feed_items):
-            with _FEEDGEN:
-                if kind == "rss":
-                    body = formats.build_rss(blog, entries, links, page, hub=hub)
-                elif kind == "atom":
-                    gone = data.tombstones[:page.size] if page.number == 1 else ()
-                    body = formats.build_atom(blog, entries, links, page, tombstones=gone, hub=hub)
-                elif kind == "json":
-                    body = formats.build_jsonfeed(blog, entries, links, page, hub=hub)
-                else:
-                    body = formats.build_podcast(blog, entries, links, page, hub=hub)
-            out.append((f"{data.folder}{page_path(page.number)}{name}", body))
+        items = spoken if kind == "podcast" else data.entries
+        for page in Page.every(data.feed_items, len(items)):
+            entries = page_entries(items, page)
+            blog = as_shown(data.blog, page, entries)
+            gone = tuple(data.tombstones[:page.size]) if kind == "atom" and page.number == 0 else ()
+            out.append((f"{data.folder}{page_path(page.number)}{name}", Deferred(
+                key(kind, page.shown(), blog, entries, gone, links, hub),
+                partial(_feed, kind, blog, entries, page, gone, links, hub))))
     return out
+
+
+def _view(blog: Blog, entries: Sequence[Entry], links: Links, page: Page, key_only: bool) -> bytes:
+    return views.render_blog_html(blog, entries, links, page, order=page.order, key_only=key_only,
+                                  generated=blog.changed or blog.updated).encode()
 
 
 def page_files(data: BlogData) -> Files:
     """The text view in each order, all updates or key events only, page by page."""
-    out = []
-    modified = data.blog.changed or data.blog.updated
+    out: Files = []
     for key_only in (False, True):
-        chosen = [e for e in data.entries if e.key_event] if key_only else list(data.entries)
+        chosen = [e for e in data.entries if e.key_event] if key_only else data.entries
         for order in ORDERS:
-            ordered = chosen if order == "newest" else chosen[::-1]
-            for page, entries in _pages(ordered, data.page_entries):
-                html = views.render_blog_html(data.blog, entries, data.links, page, order=order,
-                                              key_only=key_only, generated=modified)
-                out.append((f"{data.folder}{view_path(order, key_only, page.number)}index.html", html.encode()))
+            for page in Page.every(data.page_entries, len(chosen), order):
+                entries = page_entries(chosen, page)
+                blog = as_shown(data.blog, page, entries)
+                out.append((f"{data.folder}{view_path(order, key_only, page.number)}index.html", Deferred(
+                    key("view", key_only, page.shown(), blog, entries, data.links),
+                    partial(_view, blog, entries, data.links, page, key_only))))
     return out
 
 
 def text_file(data: BlogData) -> Files:
     """The whole blog as text/plain, at `blogs/<slug>.txt`."""
-    return [(f"blogs/{data.blog.slug}.txt", views.render_blog_text(data.blog, list(data.entries), data.links).encode())]
+    blog, entries, links = data.blog, list(data.entries), data.links
+    return [(f"blogs/{blog.slug}.txt", Deferred(
+        key("text", blog, entries, links),
+        lambda: views.render_blog_text(blog, entries, links).encode()))]
 
 
 @lru_cache(maxsize=64)
@@ -108,22 +180,28 @@ def _cover(blog: Blog) -> bytes:
 
 def cover_file(data: BlogData) -> Files:
     """The podcast cover. Drawing one takes ~50 ms, so it is drawn again only when what it
-    shows changes (the blog's other fields are blanked for the cache key)."""
+    shows changes (the blog's other fields are blanked for the key)."""
     b = data.blog
     shown = replace(b, version=0, updated=b.created, changed=b.created, description="", author="", link="")
-    return [(f"{data.folder}cover.png", _cover(shown))]
+    return [(f"{data.folder}cover.png", Deferred(key("cover", shown), partial(_cover, shown)))]
+
+
+def _transcript_text(transcript: str) -> bytes:
+    return (transcript + "\n").encode()
 
 
 def transcript_files(data: BlogData) -> Files:
-    """Each ready clip's transcript, as text and as WebVTT."""
-    out = []
+    """Each ready clip's transcript, as text and as WebVTT. Keyed by the entry's fingerprint
+    alone (a transcript depends on nothing else), so they cost a look-up each."""
+    out: Files = []
     for entry in data.entries:
         audio = entry.audio
         if audio is None or not audio.ready or not audio.transcript:
             continue
         base = f"{data.folder}entries/{entry.id}"
-        out.append((base + ".txt", (audio.transcript + "\n").encode()))
-        out.append((base + ".vtt", clip_vtt(audio).encode()))
+        mark = fingerprint(entry)
+        out.append((base + ".txt", Deferred(mark, partial(_transcript_text, audio.transcript))))
+        out.append((base + ".vtt", Deferred(mark, partial(lambda a: clip_vtt(a).encode(), audio))))
     return out
 
 
@@ -142,8 +220,14 @@ SITE_OUTPUTS: list[Callable[[SiteData], Files]] = [index_file, opml_file]
 
 
 def build_blog(data: BlogData) -> Files:
-    """Every file of one blog, from every registered builder."""
+    """Every file of one blog, from every registered builder (some as `Deferred`: see
+    `rendered` for bytes only)."""
     return [item for builder in BLOG_OUTPUTS for item in builder(data)]
+
+
+def rendered(files: Files) -> list[tuple[str, bytes]]:
+    """`files` with every `Deferred` made into its bytes."""
+    return [(path, body.render() if isinstance(body, Deferred) else body) for path, body in files]
 
 
 def build_site(data: SiteData) -> Files:

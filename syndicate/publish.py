@@ -54,6 +54,7 @@ class Publisher:
         self.rebuilds = 0  # blogs built by this publisher (not counting the site pages)
         # What else the files depend on: a new base URL, setting or release rebuilds them.
         self.flavour = (self.links.base, feed_items, page_entries, self.hub or "", outputs.code_fingerprint())
+        self.salt = repr(self.flavour)  # files' keys hold only for the same flavour
         self._known: dict[str, Any] = {}  # slug -> blog version last seen published
         self._lock = threading.Lock()
         for group in tree.groups():
@@ -117,7 +118,7 @@ class Publisher:
                 feed_items=self.feed_items, page_entries=self.page_entries, hub=self.hub)
             files = outputs.build_blog(data)
             changed = self.tree.sync(group, files, version=(*version, *self.flavour),
-                                     mtime=(blog.changed or blog.updated).timestamp())
+                                     mtime=(blog.changed or blog.updated).timestamp(), salt=self.salt)
             self.rebuilds += 1
             self._remember(slug, version)
         log.info("publish: %s version %s, %d file(s) changed", slug, blog.version, len(changed))
@@ -132,7 +133,7 @@ class Publisher:
                 return []
             stamps = [(b.changed or b.updated).timestamp() for b in blogs]
             files = outputs.build_site(outputs.SiteData(blogs, self.links))
-            return self.tree.sync(SITE, files, version=version, mtime=max(stamps, default=None))
+            return self.tree.sync(SITE, files, version=version, mtime=max(stamps, default=None), salt=self.salt)
 
     def _remember(self, slug: str, version: Any) -> None:
         with self._lock:
