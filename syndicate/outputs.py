@@ -39,6 +39,11 @@ ORDERS = ("newest", "oldest")
 _FEEDGEN = threading.Lock()
 _FINGERPRINTS: dict[Entry, str] = {}
 _FINGERPRINTS_MAX = 100_000
+# Digests of runs of entries, by the identity of the entry objects (held here, so no id is
+# reused while its digest is remembered): the publisher keeps unchanged entries as the same
+# objects, so an unchanged page of 100 entries is keyed without looking at each of them.
+_RUNS: dict[tuple[int, ...], tuple[tuple[Entry, ...], str]] = {}
+_RUNS_MAX = 20_000
 
 
 def fingerprint(entry: Entry) -> str:
@@ -60,6 +65,8 @@ def key(*parts: object) -> str:
     def add(part: object) -> None:
         if isinstance(part, Entry):
             digest.update(b"E" + fingerprint(part).encode())
+        elif isinstance(part, (list, tuple)) and part and isinstance(part[0], Entry):  # a run of entries
+            digest.update(b"R" + _run(part).encode())
         elif isinstance(part, (list, tuple)):
             digest.update(b"[")
             for item in part:
@@ -71,6 +78,18 @@ def key(*parts: object) -> str:
     for part in parts:
         add(part)
     return digest.hexdigest()[:32]
+
+
+def _run(entries: Sequence[Entry]) -> str:
+    """The digest of a run of entries (their fingerprints, in order), remembered."""
+    ids = tuple(map(id, entries))
+    known = _RUNS.get(ids)
+    if known is None:
+        if len(_RUNS) >= _RUNS_MAX:
+            _RUNS.clear()
+        digest = hashlib.sha256(" ".join(map(fingerprint, entries)).encode()).hexdigest()[:32]
+        known = _RUNS[ids] = (tuple(entries), digest)
+    return known[1]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import urllib.request
 from typing import Any
 
 from . import outputs
+from .entrycache import EntryCache
 from .links import FEED_FILES, Links
 from .store import Store
 from .tree import Tree
@@ -56,6 +57,7 @@ class Publisher:
         self.flavour = (self.links.base, feed_items, page_entries, self.hub or "", outputs.code_fingerprint())
         self.salt = repr(self.flavour)  # files' keys hold only for the same flavour
         self._known: dict[str, Any] = {}  # slug -> blog version last seen published
+        self.entries = EntryCache(store)
         self._lock = threading.Lock()
         for group in tree.groups():
             version = tree.manifest(group)[0]
@@ -104,6 +106,7 @@ class Publisher:
         with self.tree.lock(group):
             blog = self.store.get_blog(slug)
             if blog is None:
+                self.entries.forget(slug)
                 changed = self.tree.drop(group)
                 self._remember(slug, None)
                 return changed
@@ -113,7 +116,7 @@ class Publisher:
                 return []
             # Read after the version: if a write lands in between, the next look rebuilds.
             data = outputs.BlogData(
-                blog=blog, entries=self.store.list_entries(slug, transcripts=True),
+                blog=blog, entries=self.entries.entries(slug, blog.uuid),
                 tombstones=self.store.tombstones(slug, limit=self.feed_items), links=self.links,
                 feed_items=self.feed_items, page_entries=self.page_entries, hub=self.hub)
             files = outputs.build_blog(data)

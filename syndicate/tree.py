@@ -141,6 +141,7 @@ class Tree:
         self.root.mkdir(parents=True, exist_ok=True)
         self._manifests: dict[str, tuple[int, int, _Manifest]] = {}  # name -> (inode, bytes read, state)
         self._cache_lock = threading.Lock()
+        self.rendered = 0  # deferred files rendered (their key had changed), for tests and benchmarks
         (self.state / "manifests").mkdir(parents=True, exist_ok=True)
         (self.state / "locks").mkdir(parents=True, exist_ok=True)
 
@@ -231,6 +232,7 @@ class Tree:
                     new[path] = state.files[path]
                     continue
                 data = data.render()
+                self.rendered += 1
             check_path(path)
             new[path] = digest(data)
             target = self.root / path

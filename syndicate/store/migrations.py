@@ -16,7 +16,13 @@ def _initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_initial]
+def _entry_revisions(conn: sa.Connection) -> None:
+    """entries.revision (see schema): databases made before it get it, at 0."""
+    if "revision" not in {c["name"] for c in sa.inspect(conn).get_columns("entries")}:
+        conn.execute(sa.text("ALTER TABLE entries ADD COLUMN revision INTEGER NOT NULL DEFAULT 0"))
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_initial, _entry_revisions]
 
 _version_table = sa.Table(
     "schema_version", sa.MetaData(), sa.Column("version", sa.Integer, nullable=False)

@@ -7,7 +7,8 @@ February 2019 ==") so it can be found by searching for "==". URLs are never brok
 from __future__ import annotations
 
 import textwrap
-from typing import Sequence
+from functools import lru_cache
+from typing import NamedTuple, Sequence
 
 from ..links import Links
 from ..model import Blog, Entry
@@ -15,6 +16,12 @@ from .common import (
     audio_details, body_text, caption_text, feed_links, headline, media_link, paragraphs, status_word,
 )
 from .formatting import format_local_time
+
+
+class _Place(NamedTuple):
+    slug: str
+    timezone: str
+    language: str
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:
@@ -30,6 +37,14 @@ def _section(title: str) -> list[str]:
 
 
 def _entry_lines(entry: Entry, blog: Blog, links: Links, width: int) -> list[str]:
+    return list(_entry_block(entry, blog.slug, blog.timezone, blog.language, links, width))
+
+
+@lru_cache(maxsize=20_000)
+def _entry_block(entry: Entry, slug: str, timezone: str, language: str, links: Links, width: int) -> tuple[str, ...]:
+    """One entry's lines: they depend on the entry and on the blog's slug, zone and language
+    only, so a long blog's text is made again from remembered entries."""
+    blog = _Place(slug, timezone, language)
     when = format_local_time(entry.published, blog.timezone, blog.language)
     lines = _wrap(f"== {when} ==", width)
     title = headline(entry)
@@ -52,7 +67,7 @@ def _entry_lines(entry: Entry, blog: Blog, links: Links, width: int) -> list[str
     notes.append(f"Link: {links.entry(blog.slug, entry.id)}")
     for note in notes:
         lines += _wrap(note, width)
-    return lines + [""]
+    return tuple(lines + [""])
 
 
 def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, width: int = 72) -> str:
