@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import threading
+import weakref
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
@@ -37,24 +38,31 @@ Files = list[tuple[str, "bytes | Deferred"]]
 ORDERS = ("newest", "oldest")
 # feedgen sets the process-wide locale while it formats dates: one feed build at a time.
 _FEEDGEN = threading.Lock()
-_FINGERPRINTS: dict[Entry, str] = {}
-_FINGERPRINTS_MAX = 100_000
+# Remembered per entry object, for as long as it lives (a weak reference drops the memo with
+# it): the publisher keeps unchanged entries as the same objects from one publish to the next.
+_FINGERPRINTS: dict[int, tuple[weakref.ref, str]] = {}
+_TRANSCRIPTS: dict[tuple[int, str], tuple[weakref.ref, Files]] = {}
 # Digests of runs of entries, by the identity of the entry objects (held here, so no id is
-# reused while its digest is remembered): the publisher keeps unchanged entries as the same
-# objects, so an unchanged page of 100 entries is keyed without looking at each of them.
+# reused while its digest is remembered), so an unchanged page of 100 entries is keyed without
+# looking at each of them. Forgotten all at once past this many entries held.
 _RUNS: dict[tuple[int, ...], tuple[tuple[Entry, ...], str]] = {}
-_RUNS_MAX = 20_000
+_RUNS_HELD = [0]
+_RUNS_MAX_HELD = 200_000
+
+
+def _remember(memo: dict, key: object, entry: Entry, value: object) -> None:
+    memo[key] = (weakref.ref(entry, lambda _ref: memo.pop(key, None)), value)
 
 
 def fingerprint(entry: Entry) -> str:
     """A digest of every field of an entry (its clip and transcript included), remembered per
     entry so that keying a page of 100 entries costs 100 dictionary look-ups."""
-    known = _FINGERPRINTS.get(entry)
-    if known is None:
-        if len(_FINGERPRINTS) >= _FINGERPRINTS_MAX:
-            _FINGERPRINTS.clear()
-        known = _FINGERPRINTS[entry] = hashlib.sha256(repr(entry).encode()).hexdigest()[:24]
-    return known
+    known = _FINGERPRINTS.get(id(entry))
+    if known is not None and known[0]() is entry:
+        return known[1]
+    mark = hashlib.sha256(repr(entry).encode()).hexdigest()[:24]
+    _remember(_FINGERPRINTS, id(entry), entry, mark)
+    return mark
 
 
 def key(*parts: object) -> str:
@@ -85,10 +93,12 @@ def _run(entries: Sequence[Entry]) -> str:
     ids = tuple(map(id, entries))
     known = _RUNS.get(ids)
     if known is None:
-        if len(_RUNS) >= _RUNS_MAX:
+        if _RUNS_HELD[0] + len(ids) > _RUNS_MAX_HELD:
             _RUNS.clear()
+            _RUNS_HELD[0] = 0
         digest = hashlib.sha256(" ".join(map(fingerprint, entries)).encode()).hexdigest()[:32]
         known = _RUNS[ids] = (tuple(entries), digest)
+        _RUNS_HELD[0] += len(ids)
     return known[1]
 
 
@@ -213,15 +223,26 @@ def transcript_files(data: BlogData) -> Files:
     """Each ready clip's transcript, as text and as WebVTT. Keyed by the entry's fingerprint
     alone (a transcript depends on nothing else), so they cost a look-up each."""
     out: Files = []
+    folder = data.folder
     for entry in data.entries:
-        audio = entry.audio
-        if audio is None or not audio.ready or not audio.transcript:
+        known = _TRANSCRIPTS.get((id(entry), folder))
+        if known is not None and known[0]() is entry:
+            out += known[1]
             continue
-        base = f"{data.folder}entries/{entry.id}"
-        mark = fingerprint(entry)
-        out.append((base + ".txt", Deferred(mark, partial(_transcript_text, audio.transcript))))
-        out.append((base + ".vtt", Deferred(mark, partial(lambda a: clip_vtt(a).encode(), audio))))
+        made = _transcripts_of(entry, folder)
+        _remember(_TRANSCRIPTS, (id(entry), folder), entry, made)
+        out += made
     return out
+
+
+def _transcripts_of(entry: Entry, folder: str) -> Files:
+    audio = entry.audio
+    if audio is None or not audio.ready or not audio.transcript:
+        return []
+    base = f"{folder}entries/{entry.id}"
+    mark = fingerprint(entry)
+    return [(base + ".txt", Deferred(mark, partial(_transcript_text, audio.transcript))),
+            (base + ".vtt", Deferred(mark, partial(lambda a: clip_vtt(a).encode(), audio)))]
 
 
 def index_file(data: SiteData) -> Files:

@@ -13,8 +13,13 @@ bytes changed.
 - A per-blog file lock makes sure that, with several web processes, a version is built once:
   whoever takes the lock second finds the version already published and does nothing.
 
-Adding an output: write a builder `def f(data: outputs.BlogData) -> list[tuple[str, bytes]]`
-and add it to `outputs.BLOG_OUTPUTS` (`SITE_OUTPUTS` for pages about all blogs). Publishing:
+A publish costs what changed: the blog's entries come from `EntryCache` (only entries whose
+revision moved are read), builders declare files as `tree.Deferred` with a key of their inputs,
+and the tree renders only those whose key is not the published one.
+
+Adding an output: write a builder `def f(data: outputs.BlogData) -> outputs.Files` (keep to the
+contract in `outputs`' docstring to stay incremental) and add it to `outputs.BLOG_OUTPUTS`
+(`SITE_OUTPUTS` for pages about all blogs). Publishing:
 change the store (any write bumps the blog's version), then `Publisher.publish(slug)` in the
 process that made the change, or let `publish_changed()` / `watch()` find it.
 """

@@ -2,8 +2,10 @@
 when their bytes did not change.
 
 Each group of files (one blog, or the site-wide pages) has a manifest, kept beside the tree
-(never inside it, so it is never served): the version it was built from and a digest of every
-file. Syncing a group writes the files whose digest changed, leaves the others alone (so their
+(never inside it, so it is never served): the version it was built from, a digest of every
+file and the key of every file declared as `Deferred`, logged as one JSON line per sync (what it
+changed) and read incrementally, so a sync of a large group costs what it changed. A deferred
+file whose key is unchanged is not rendered. Syncing a group writes the files whose digest changed, leaves the others alone (so their
 mtime, hence `Last-Modified` and the proxy's ETag, stays put across rebuilds and restarts),
 and removes the files the group no longer produces. Text files get a `.gz` sibling with stable
 bytes (gzip mtime 0) for the proxy's `gzip_static` and the app's file handler.
@@ -223,18 +225,24 @@ class Tree:
         new: dict[str, str] = {}
         new_keys: dict[str, str] = {}
         changed = []
+        updates: dict[str, list] = {}
+        old_files, old_keys = state.files, (state.keys if keys_hold else {})
         for path, data in files:
             if path in new:
                 raise TreeError(f"tree: {path!r} built twice")
-            if isinstance(data, Deferred):
-                new_keys[path] = data.key
-                if keys_hold and state.keys.get(path) == data.key and path in state.files:
-                    new[path] = state.files[path]
-                    continue
+            if type(data) is Deferred:
+                file_key = new_keys[path] = data.key
+                if old_keys.get(path) == file_key:
+                    file_digest = old_files.get(path)
+                    if file_digest is not None:
+                        new[path] = file_digest
+                        continue
                 data = data.render()
                 self.rendered += 1
             check_path(path)
             new[path] = digest(data)
+            if old_files.get(path) != new[path] or old_keys.get(path) != new_keys.get(path):
+                updates[path] = [new[path], new_keys.get(path)]
             target = self.root / path
             if state.files.get(path) == new[path] and target.is_file():
                 continue
@@ -249,12 +257,10 @@ class Tree:
                 sibling.unlink(missing_ok=True)
             write_atomic(target, data, mtime)
             changed.append(path)
-        gone = sorted(set(state.files) - set(new))
+        gone = sorted(old_files.keys() - new.keys())
         for path in gone:
             self._remove(path)
             changed.append(path)
-        updates = {p: [d, new_keys.get(p)] for p, d in new.items()
-                   if state.files.get(p) != d or (state.keys.get(p) if keys_hold else None) != new_keys.get(p)}
         record = {"version": version, "salt": salt, "set": updates, "del": gone}
         state.update(version, salt, new, new_keys)
         self._append(name, record, state, whole=fresh)

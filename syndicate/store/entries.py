@@ -179,7 +179,7 @@ class EntryQueries:
             rows = conn.execute(query.limit(limit).offset(offset)).all()
         return [entry_from_row(r, slug) for r in rows]
 
-    def entry_index(self, slug: str) -> list[tuple[str, int]]:
+    def entry_index(self, slug: str) -> Sequence[tuple[str, int]]:
         """(id, revision) of every live entry, newest first: what the publisher reads on each
         publish, to fetch only the entries it has not seen at that revision."""
         with self.read() as conn:
@@ -188,7 +188,7 @@ class EntryQueries:
                 sa.select(entries.c.id, entries.c.revision)
                 .where(entries.c.blog_id == blog.id, entries.c.deleted.is_(None))
                 .order_by(entries.c.published.desc(), entries.c.id.desc())).all()
-        return [(row[0], row[1]) for row in rows]
+        return rows
 
     def entries_by_id(self, slug: str, ids: Sequence[str]) -> list[tuple[int, Entry]]:
         """(revision, entry) of the live entries with these ids, transcripts included."""

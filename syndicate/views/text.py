@@ -36,10 +36,6 @@ def _section(title: str) -> list[str]:
     return [title, "-" * len(title), ""]
 
 
-def _entry_lines(entry: Entry, blog: Blog, links: Links, width: int) -> list[str]:
-    return list(_entry_block(entry, blog.slug, blog.timezone, blog.language, links, width))
-
-
 @lru_cache(maxsize=20_000)
 def _entry_block(entry: Entry, slug: str, timezone: str, language: str, links: Links, width: int) -> tuple[str, ...]:
     """One entry's lines: they depend on the entry and on the blog's slug, zone and language
@@ -84,7 +80,7 @@ def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, widt
     lines += _wrap(f"{count} update{'s' if count != 1 else ''}, newest first." if count else "No updates yet.",
                    width) + [""]
     for entry in live:
-        lines += _entry_lines(entry, blog, links, width)
+        lines.extend(_entry_block(entry, blog.slug, blog.timezone, blog.language, links, width))
     if blog.background.strip():
         lines += _section("Background")
         for para in paragraphs(blog.background):
