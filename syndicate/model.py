@@ -202,12 +202,15 @@ class Page:
         numbers = range(front.archives, 0, -1) if order == "newest" else range(2, front.chunks + 1)
         return [front] + [Page(n, size, total, order) for n in numbers]
 
-    def exists(self) -> bool:
-        """Whether a list of `total` entries has this page."""
-        if self.number == 0:
-            return True
-        low = 1 if self.order == "newest" else 2
-        return low <= self.number <= self.archives
+    @staticmethod
+    def holding(position: int, size: int, total: int) -> Page:
+        """The newest-first page to link an entry to, by its position counted from the oldest
+        (0-based): its fixed page once that page is full and published, else the front page.
+        An entry's link so changes once in its life (when its fixed page fills), which keeps a
+        per-entry output from being rebuilt as the blog grows."""
+        front = Page(0, size, total)
+        number = position // size + 1
+        return Page(number, size, total) if number <= front.archives else front
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,10 @@ Publishing costs what changed, not the blog's size, when builders keep to this c
 - Let a file depend on as little as it shows: a paged output lists its pages with
   `Page.every` and takes each page's entries with `page_entries`, so older pages hold fixed
   entries; it dates them with `as_shown`, never from the blog's change times; a per-entry file
-  keys on that entry (and on what it links to, e.g. the fixed page holding it), not on the blog.
+  keys on that entry and on what it shows of the rest (e.g. the page holding it, from
+  `Page.holding`, which moves once in the entry's life), never on the whole blog or its times.
+- Key on entries as they come (`BlogData.entries` and slices of it): the publisher hands over
+  the same objects while entries are unchanged, and `key` remembers their digests by identity.
 
 To add an output, write a builder and append it to `BLOG_OUTPUTS` (or `SITE_OUTPUTS`).
 """
@@ -260,14 +263,8 @@ SITE_OUTPUTS: list[Callable[[SiteData], Files]] = [index_file, opml_file]
 
 
 def build_blog(data: BlogData) -> Files:
-    """Every file of one blog, from every registered builder (some as `Deferred`: see
-    `rendered` for bytes only)."""
+    """Every file of one blog, from every registered builder (some as `Deferred`)."""
     return [item for builder in BLOG_OUTPUTS for item in builder(data)]
-
-
-def rendered(files: Files) -> list[tuple[str, bytes]]:
-    """`files` with every `Deferred` made into its bytes."""
-    return [(path, body.render() if isinstance(body, Deferred) else body) for path, body in files]
 
 
 def build_site(data: SiteData) -> Files:

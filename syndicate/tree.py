@@ -263,7 +263,12 @@ class Tree:
             changed.append(path)
         record = {"version": version, "salt": salt, "set": updates, "del": gone}
         state.update(version, salt, new, new_keys)
-        self._append(name, record, state, whole=fresh)
+        try:
+            self._append(name, record, state, whole=fresh)
+        except BaseException:
+            with self._cache_lock:  # read it again from disk next time
+                self._manifests.pop(name, None)
+            raise
         return changed
 
     def drop(self, name: str) -> list[str]:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from conftest import TOKEN, post_entry
 from syndicate import create_app
+from syndicate.model import Page
 from syndicate.store import Store
 from syndicate.store.blogs import touch
 from syndicate.store.migrations import MIGRATIONS
@@ -141,3 +142,12 @@ def test_the_manifest_is_a_log_of_syncs(tmp_path):
         other.sync("g", [("a.txt", deferred("2", b"two"))], version=[6 + n], salt="t")
     assert len((tmp_path / "state/manifests/g.json").read_bytes().splitlines()) < COMPACT_AFTER
     assert Tree(tmp_path / "public", tmp_path / "state").manifest("g")[0] == (6 + COMPACT_AFTER,)
+
+
+def test_the_page_holding_an_entry_moves_once():
+    # 2 a page: with 5 entries, positions 0-1 are on archive 1 and 2-3 on archive 2 (both full);
+    # position 4 is on the front page until archive 3 is published (at 7 entries: with 6, the
+    # front page holds exactly positions 4-5).
+    assert [Page.holding(p, 2, 5).number for p in range(5)] == [1, 1, 2, 2, 0]
+    assert Page.holding(4, 2, 6).number == 0 and Page.holding(4, 2, 7).number == 3
+    assert [Page.holding(p, 2, 60).number for p in range(4)] == [1, 1, 2, 2]  # fixed for good
