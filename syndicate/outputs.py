@@ -12,7 +12,8 @@ Publishing costs what changed, not the blog's size, when builders keep to this c
   not the published one. Plain bytes still work, but are built on every publish.
 - Let a file depend on as little as it shows: a paged output lists its pages with
   `Page.every` and takes each page's entries with `page_entries`, so older pages hold fixed
-  entries; it dates them with `as_shown`, never from the blog's change times; a per-entry file
+  entries; it dates them with `as_shown` (and keys them with `blog_keys`), never from the blog's
+  change times; a per-entry file
   keys on that entry and on what it shows of the rest (e.g. the page holding it, from
   `Page.holding`, which moves once in the entry's life), never on the whole blog or its times.
 - Key on entries as they come (`BlogData.entries` and slices of it): the publisher hands over
@@ -25,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import threading
-import weakref
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
@@ -33,6 +33,7 @@ from typing import Callable, Sequence
 
 from . import formats, views
 from .links import FEED_FILES, Links, page_path, view_path
+from .memo import PerObject
 from .model import Blog, Entry, Page
 from .transcripts import clip_vtt
 from .tree import Deferred
@@ -41,10 +42,8 @@ Files = list[tuple[str, "bytes | Deferred"]]
 ORDERS = ("newest", "oldest")
 # feedgen sets the process-wide locale while it formats dates: one feed build at a time.
 _FEEDGEN = threading.Lock()
-# Remembered per entry object, for as long as it lives (a weak reference drops the memo with
-# it): the publisher keeps unchanged entries as the same objects from one publish to the next.
-_FINGERPRINTS: dict[int, tuple[weakref.ref, str]] = {}
-_TRANSCRIPTS: dict[tuple[int, str], tuple[weakref.ref, Files]] = {}
+_FINGERPRINTS: PerObject[str] = PerObject()
+_TRANSCRIPTS: PerObject[Files] = PerObject()
 # Digests of runs of entries, by the identity of the entry objects (held here, so no id is
 # reused while its digest is remembered), so an unchanged page of 100 entries is keyed without
 # looking at each of them. Forgotten all at once past this many entries held.
@@ -53,19 +52,10 @@ _RUNS_HELD = [0]
 _RUNS_MAX_HELD = 200_000
 
 
-def _remember(memo: dict, key: object, entry: Entry, value: object) -> None:
-    memo[key] = (weakref.ref(entry, lambda _ref: memo.pop(key, None)), value)
-
-
 def fingerprint(entry: Entry) -> str:
     """A digest of every field of an entry (its clip and transcript included), remembered per
     entry so that keying a page of 100 entries costs 100 dictionary look-ups."""
-    known = _FINGERPRINTS.get(id(entry))
-    if known is not None and known[0]() is entry:
-        return known[1]
-    mark = hashlib.sha256(repr(entry).encode()).hexdigest()[:24]
-    _remember(_FINGERPRINTS, id(entry), entry, mark)
-    return mark
+    return _FINGERPRINTS.get(entry, lambda: hashlib.sha256(repr(entry).encode()).hexdigest()[:24])
 
 
 def key(*parts: object) -> str:
@@ -148,8 +138,17 @@ def as_shown(blog: Blog, page: Page, entries: Sequence[Entry]) -> Blog:
     return replace(blog, version=0, updated=latest, changed=None)
 
 
+def blog_keys(data: BlogData, *extra: object) -> tuple[str, str]:
+    """(for the front pages, for fixed pages): the key of what a page shows of the blog, with
+    `extra` inputs, taken once per publish. A fixed page's shows no change time of the blog (its
+    own date comes from its entries, which its key covers)."""
+    fixed = replace(data.blog, version=0, updated=data.blog.created, changed=None)
+    return key(data.blog, *extra), key(fixed, *extra)
+
+
 def _feed(kind: str, blog: Blog, entries: Sequence[Entry], page: Page, gone: Sequence[Entry],
           links: Links, hub: str | None) -> bytes:
+    blog = as_shown(blog, page, entries)
     with _FEEDGEN:
         if kind == "rss":
             return formats.build_rss(blog, entries, links, page, hub=hub)
@@ -165,19 +164,20 @@ def feed_files(data: BlogData) -> Files:
     links, hub = data.links, data.hub
     spoken = [e for e in data.entries if e.audio is not None and e.audio.ready]
     out: Files = []
+    front, fixed = blog_keys(data, links, hub)
     for kind, name in FEED_FILES.items():
         items = spoken if kind == "podcast" else data.entries
         for page in Page.every(data.feed_items, len(items)):
             entries = page_entries(items, page)
-            blog = as_shown(data.blog, page, entries)
             gone = tuple(data.tombstones[:page.size]) if kind == "atom" and page.number == 0 else ()
             out.append((f"{data.folder}{page_path(page.number)}{name}", Deferred(
-                key(kind, page.shown(), blog, entries, gone, links, hub),
-                partial(_feed, kind, blog, entries, page, gone, links, hub))))
+                key(kind, page.shown(), fixed if page.number else front, entries, gone),
+                partial(_feed, kind, data.blog, entries, page, gone, links, hub))))
     return out
 
 
 def _view(blog: Blog, entries: Sequence[Entry], links: Links, page: Page, key_only: bool) -> bytes:
+    blog = as_shown(blog, page, entries)
     return views.render_blog_html(blog, entries, links, page, order=page.order, key_only=key_only,
                                   generated=blog.changed or blog.updated).encode()
 
@@ -185,15 +185,15 @@ def _view(blog: Blog, entries: Sequence[Entry], links: Links, page: Page, key_on
 def page_files(data: BlogData) -> Files:
     """The text view in each order, all updates or key events only, page by page."""
     out: Files = []
+    front, fixed = blog_keys(data, data.links)
     for key_only in (False, True):
         chosen = [e for e in data.entries if e.key_event] if key_only else data.entries
         for order in ORDERS:
             for page in Page.every(data.page_entries, len(chosen), order):
                 entries = page_entries(chosen, page)
-                blog = as_shown(data.blog, page, entries)
                 out.append((f"{data.folder}{view_path(order, key_only, page.number)}index.html", Deferred(
-                    key("view", key_only, page.shown(), blog, entries, data.links),
-                    partial(_view, blog, entries, data.links, page, key_only))))
+                    key("view", key_only, page.shown(), fixed if page.number else front, entries),
+                    partial(_view, data.blog, entries, data.links, page, key_only))))
     return out
 
 
@@ -228,13 +228,7 @@ def transcript_files(data: BlogData) -> Files:
     out: Files = []
     folder = data.folder
     for entry in data.entries:
-        known = _TRANSCRIPTS.get((id(entry), folder))
-        if known is not None and known[0]() is entry:
-            out += known[1]
-            continue
-        made = _transcripts_of(entry, folder)
-        _remember(_TRANSCRIPTS, (id(entry), folder), entry, made)
-        out += made
+        out += _TRANSCRIPTS.get(entry, partial(_transcripts_of, entry, folder), folder)
     return out
 
 

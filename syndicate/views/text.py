@@ -7,10 +7,11 @@ February 2019 ==") so it can be found by searching for "==". URLs are never brok
 from __future__ import annotations
 
 import textwrap
-from functools import lru_cache
+from functools import partial
 from typing import NamedTuple, Sequence
 
 from ..links import Links
+from ..memo import PerObject
 from ..model import Blog, Entry
 from .common import (
     audio_details, body_text, caption_text, feed_links, headline, media_link, paragraphs, status_word,
@@ -22,6 +23,11 @@ class _Place(NamedTuple):
     slug: str
     timezone: str
     language: str
+
+
+# Each entry's lines, per live entry object (the publisher keeps unchanged entries as the same
+# objects) and per blog place, base URL and width.
+_BLOCKS: PerObject[tuple[str, ...]] = PerObject()
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:
@@ -36,11 +42,9 @@ def _section(title: str) -> list[str]:
     return [title, "-" * len(title), ""]
 
 
-@lru_cache(maxsize=20_000)
-def _entry_block(entry: Entry, slug: str, timezone: str, language: str, links: Links, width: int) -> tuple[str, ...]:
+def _entry_block(entry: Entry, blog: _Place, links: Links, width: int) -> tuple[str, ...]:
     """One entry's lines: they depend on the entry and on the blog's slug, zone and language
-    only, so a long blog's text is made again from remembered entries."""
-    blog = _Place(slug, timezone, language)
+    only, so a long blog's text is made again from remembered entries (`_BLOCKS`)."""
     when = format_local_time(entry.published, blog.timezone, blog.language)
     lines = _wrap(f"== {when} ==", width)
     title = headline(entry)
@@ -79,8 +83,9 @@ def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, widt
     count = len(live)
     lines += _wrap(f"{count} update{'s' if count != 1 else ''}, newest first." if count else "No updates yet.",
                    width) + [""]
+    place = _Place(blog.slug, blog.timezone, blog.language)
     for entry in live:
-        lines.extend(_entry_block(entry, blog.slug, blog.timezone, blog.language, links, width))
+        lines.extend(_BLOCKS.get(entry, partial(_entry_block, entry, place, links, width), *place, links.base, width))
     if blog.background.strip():
         lines += _section("Background")
         for para in paragraphs(blog.background):
