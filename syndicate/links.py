@@ -2,7 +2,7 @@
 
 The paths here are also the layout of the published tree (`<DATA_DIR>/public/`, and
 `syndicate build`): every URL is a file, so paged documents and text-view variants use path
-segments (`page/2/`, `oldest/`, `key/`) rather than query strings.
+segments (`archive/2/`, `oldest/`, `key/`) rather than query strings.
 """
 from __future__ import annotations
 
@@ -39,15 +39,30 @@ def blog_guid(blog_uuid: str) -> str:
     return uuid.UUID(blog_uuid).urn
 
 
-def page_path(number: int) -> str:
-    """The path segment for page `number` of a paged document ('' for the first page)."""
-    return "" if number <= 1 else f"page/{number}/"
+def page_path(number: int, order: str = "newest") -> str:
+    """The path segment of page `number` of a paged list ('' for the front page, 0): the fixed
+    older pages of newest-first lists are `archive/<n>/` (n counted from the oldest entry), the
+    further pages of oldest-first views `page/<n>/`. (Before pages were fixed, `page/<n>/` of
+    newest-first lists counted from the newest: see `legacy_page`.)"""
+    if number <= 0 or (order == "oldest" and number == 1):
+        return ""
+    return f"archive/{number}/" if order == "newest" else f"page/{number}/"
 
 
-def view_path(order: str = "newest", key_only: bool = False, number: int = 1) -> str:
+def view_path(order: str = "newest", key_only: bool = False, number: int = 0) -> str:
     """The folder of one text-view variant under `blogs/<slug>/` ('' for the default): key events
-    only under `key/`, oldest first under `oldest/`, older pages under `page/<n>/`."""
-    return ("key/" if key_only else "") + ("oldest/" if order == "oldest" else "") + page_path(number)
+    only under `key/`, oldest first under `oldest/`, older pages as `page_path` says."""
+    return ("key/" if key_only else "") + ("oldest/" if order == "oldest" else "") + page_path(number, order)
+
+
+def legacy_page(number: int, size: int, total: int) -> int | None:
+    """The fixed page that now holds the first entry of what was page `number` (counted from
+    the newest, `size` a page) of a newest-first list of `total` entries; None when the list
+    never had such a page. Old links to `page/<n>/` are redirected there."""
+    if number < 2 or (number - 1) * size >= total:
+        return None
+    position = total - 1 - (number - 1) * size  # counted from the oldest
+    return position // size + 1
 
 
 @dataclass(frozen=True)
@@ -62,7 +77,7 @@ class Links:
     def home(self) -> str:
         return f"{self.base}/"
 
-    def blog_page(self, slug: str, page: int = 1, order: str = "newest", key_only: bool = False) -> str:
+    def blog_page(self, slug: str, page: int = 0, order: str = "newest", key_only: bool = False) -> str:
         return f"{self.base}/blogs/{slug}/{view_path(order, key_only, page)}"
 
     def blog_text(self, slug: str) -> str:
@@ -72,7 +87,7 @@ class Links:
         """The entry's own page: stable, unlike an anchor in a text view page it moves off."""
         return f"{self.base}/blogs/{slug}/entries/{entry_id}/"
 
-    def feed(self, slug: str, fmt: str, page: int = 1) -> str:
+    def feed(self, slug: str, fmt: str, page: int = 0) -> str:
         return f"{self.base}/blogs/{slug}/{page_path(page)}{FEED_FILES[fmt]}"
 
     def cover(self, slug: str) -> str:

@@ -181,27 +181,100 @@ class Catchup:
 
 @dataclass(frozen=True)
 class Page:
-    """Which slice of a blog's entries a document shows. Pages are numbered from 1 (newest)."""
+    """Which slice of a paged list (a blog's entries, its key events, its spoken entries) a
+    document shows.
+
+    Number 0 is the front page: the newest `size` entries (the oldest, in oldest-first views).
+    Every other page is fixed: page n holds the n-th `size` entries counted from the oldest
+    (positions (n-1)*size to n*size-1), so adding an entry never changes an older page's entries
+    (RFC 5005 archives). In newest-first lists the older pages are the full ones, n = 1 to
+    `archives`, the newest of which may repeat some of the front page's entries; in oldest-first
+    views the front page is page 1, and pages 2 to `chunks` follow it.
+    """
 
     number: int
     size: int
-    total: int  # live (not deleted) entries in the whole blog
+    total: int  # entries in the whole list
+    order: str = "newest"
+
+    def __post_init__(self) -> None:
+        if self.order == "oldest" and self.number == 1:
+            object.__setattr__(self, "number", 0)  # the oldest-first front page is page 1
 
     @property
-    def count(self) -> int:
+    def chunks(self) -> int:
+        """Fixed pages the list fills (the last may not be full)."""
         return max(1, -(-self.total // self.size))
 
     @property
-    def offset(self) -> int:
-        return (self.number - 1) * self.size
+    def archives(self) -> int:
+        """The numbers of the other pages run from 1 (newest-first) or 2 (oldest-first) to this."""
+        return self.chunks - 1 if self.order == "newest" else self.chunks
 
     @property
-    def has_next(self) -> bool:  # older entries exist
-        return self.number < self.count
+    def span(self) -> tuple[int, int]:
+        """(start, stop): the positions, counted from the oldest entry, this page shows."""
+        if self.number == 0:
+            if self.order == "newest":
+                return max(0, self.total - self.size), self.total
+            return 0, min(self.size, self.total)
+        return (self.number - 1) * self.size, min(self.number * self.size, self.total)
 
     @property
-    def has_prev(self) -> bool:  # newer entries exist
-        return self.number > 1
+    def newer(self) -> int | None:
+        """The number of the page with the next newer entries, or None."""
+        if self.order == "newest":
+            if self.number == 0:
+                return None
+            return self.number + 1 if self.number < self.archives else 0
+        nxt = 2 if self.number == 0 else self.number + 1
+        return nxt if nxt <= self.chunks else None
+
+    @property
+    def older(self) -> int | None:
+        """The number of the page with the next older entries, or None."""
+        if self.order == "newest":
+            if self.number == 0:
+                return self.archives or None
+            return self.number - 1 if self.number > 1 else None
+        if self.number == 0:
+            return None
+        return self.number - 1 if self.number > 2 else 0
+
+    @property
+    def paged(self) -> bool:
+        """Whether the list needs more than one page."""
+        return self.total > self.size
+
+    @property
+    def first_position(self) -> int:
+        """1-based position of the first entry shown, counted in the page's own order from the
+        front (newest-first front page) or from the oldest entry (every other page)."""
+        return 1 if self.number == 0 and self.order == "newest" else self.span[0] + 1
+
+    def shown(self) -> tuple:
+        """Everything a document shows about its place in the list: what its build depends on
+        besides its entries. The front page states the list's length; fixed pages do not, so
+        they stay byte-identical while entries are added."""
+        total = self.total if self.number == 0 else None
+        return (self.number, self.size, self.order, self.newer, self.older, self.paged, total)
+
+    @staticmethod
+    def every(size: int, total: int, order: str = "newest") -> list[Page]:
+        """Every page of a list: the front page, then the others from the newest."""
+        front = Page(0, size, total, order)
+        numbers = range(front.archives, 0, -1) if order == "newest" else range(2, front.chunks + 1)
+        return [front] + [Page(n, size, total, order) for n in numbers]
+
+    @staticmethod
+    def holding(position: int, size: int, total: int) -> Page:
+        """The newest-first page to link an entry to, by its position counted from the oldest
+        (0-based): its fixed page once that page is full and published, else the front page.
+        An entry's link so changes once in its life (when its fixed page fills), which keeps a
+        per-entry output from being rebuilt as the blog grows."""
+        front = Page(0, size, total)
+        number = position // size + 1
+        return Page(number, size, total) if number <= front.archives else front
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,13 @@ bytes changed.
 - A per-blog file lock makes sure that, with several web processes, a version is built once:
   whoever takes the lock second finds the version already published and does nothing.
 
-Adding an output: write a builder `def f(data: outputs.BlogData) -> list[tuple[str, bytes]]`
-and add it to `outputs.BLOG_OUTPUTS` (`SITE_OUTPUTS` for pages about all blogs). Publishing:
+A publish costs what changed: the blog's entries come from `EntryCache` (only entries whose
+revision moved are read), builders declare files as `tree.Deferred` with a key of their inputs,
+and the tree renders only those whose key is not the published one.
+
+Adding an output: write a builder `def f(data: outputs.BlogData) -> outputs.Files` (keep to the
+contract in `outputs`' docstring to stay incremental) and add it to `outputs.BLOG_OUTPUTS`
+(`SITE_OUTPUTS` for pages about all blogs). Publishing:
 change the store (any write bumps the blog's version), then `Publisher.publish(slug)` in the
 process that made the change, or let `publish_changed()` / `watch()` find it.
 """
@@ -27,6 +32,7 @@ import urllib.request
 from typing import Any
 
 from . import outputs
+from .entrycache import EntryCache
 from .links import FEED_FILES, Links
 from .store import Store
 from .tree import Tree
@@ -55,7 +61,9 @@ class Publisher:
         self.rebuilds = 0  # blogs built by this publisher (not counting the site pages)
         # What else the files depend on: a new base URL, setting or release rebuilds them.
         self.flavour = (self.links.base, feed_items, page_entries, self.hub or "", *owner, outputs.code_fingerprint())
+        self.salt = repr(self.flavour)  # files' keys hold only for the same flavour
         self._known: dict[str, Any] = {}  # slug -> blog version last seen published
+        self.entries = EntryCache(store)
         self._lock = threading.Lock()
         for group in tree.groups():
             version = tree.manifest(group)[0]
@@ -104,6 +112,7 @@ class Publisher:
         with self.tree.lock(group):
             blog = self.store.get_blog(slug)
             if blog is None:
+                self.entries.forget(slug)
                 changed = self.tree.drop(group)
                 self._remember(slug, None)
                 return changed
@@ -113,13 +122,13 @@ class Publisher:
                 return []
             # Read after the version: if a write lands in between, the next look rebuilds.
             data = outputs.BlogData(
-                blog=blog, entries=self.store.list_entries(slug, transcripts=True),
+                blog=blog, entries=self.entries.entries(slug, blog.uuid),
                 tombstones=self.store.tombstones(slug, limit=self.feed_items), links=self.links,
                 feed_items=self.feed_items, page_entries=self.page_entries, hub=self.hub,
                 catchup=self.store.get_catchup(slug), owner=self.owner)
             files = outputs.build_blog(data)
             changed = self.tree.sync(group, files, version=(*version, *self.flavour),
-                                     mtime=(blog.changed or blog.updated).timestamp())
+                                     mtime=(blog.changed or blog.updated).timestamp(), salt=self.salt)
             self.rebuilds += 1
             self._remember(slug, version)
         log.info("publish: %s version %s, %d file(s) changed", slug, blog.version, len(changed))
@@ -134,7 +143,7 @@ class Publisher:
                 return []
             stamps = [(b.changed or b.updated).timestamp() for b in blogs]
             files = outputs.build_site(outputs.SiteData(blogs, self.links, self.store.last_entry_times()))
-            return self.tree.sync(SITE, files, version=version, mtime=max(stamps, default=None))
+            return self.tree.sync(SITE, files, version=version, mtime=max(stamps, default=None), salt=self.salt)
 
     def _remember(self, slug: str, version: Any) -> None:
         with self._lock:

@@ -74,7 +74,7 @@ def make_entries(count: int, **changes: object) -> list[Entry]:
 
 
 def one_page(entries: list[Entry]) -> Page:
-    return Page(number=1, size=max(1, len(entries)), total=len(entries))
+    return Page(number=0, size=max(1, len(entries)), total=len(entries))
 
 
 def xml(data: bytes) -> etree._Element:

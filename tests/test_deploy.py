@@ -17,9 +17,9 @@ from syndicate import create_app, views
 from syndicate.speech.worker import SpeechWorker
 
 ROOT = Path(__file__).resolve().parents[1]
-PATHS = ["/", "/feeds.opml", "/blogs/storm/", "/blogs/storm/oldest/", "/blogs/storm/key/", "/blogs/storm/page/2/",
+PATHS = ["/", "/feeds.opml", "/blogs/storm/", "/blogs/storm/oldest/", "/blogs/storm/key/", "/blogs/storm/archive/1/",
          "/blogs/storm.txt", "/blogs/storm/rss.xml", "/blogs/storm/atom.xml", "/blogs/storm/feed.json",
-         "/blogs/storm/podcast.xml", "/blogs/storm/page/2/rss.xml", "/blogs/storm/cover.png"]
+         "/blogs/storm/podcast.xml", "/blogs/storm/archive/1/rss.xml", "/blogs/storm/cover.png"]
 SAME_HEADERS = ("Content-Type", "Cache-Control", "Content-Security-Policy", "X-Content-Type-Options",
                 "Referrer-Policy", "Content-Encoding", "Content-Length", "Content-Range", "Last-Modified")
 

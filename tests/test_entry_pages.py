@@ -9,7 +9,8 @@ import lxml.html
 import pytest
 
 from syndicate.model import Catchup, Chapter
-from syndicate.views import CSP, build_entry_pages, render_blog_html, render_entry_html
+from syndicate.outputs import BlogData, entry_pages
+from syndicate.views import CSP, render_blog_html, render_entry_html
 
 from browser import AXE_RUN, serve
 from conftest import post_entry
@@ -42,17 +43,22 @@ def test_untitled_entry_is_titled_as_in_the_feeds():
     assert doc.findtext(".//h1").startswith("07:30 \u2014 Route details are on")
 
 
+def _entry_pages(blog, entries, page_entries):
+    data = BlogData(blog=blog, entries=entries, tombstones=(), links=LINKS, page_entries=page_entries)
+    return [(path, file.render()) for path, file in entry_pages(data)]
+
+
 def test_builder_makes_one_file_per_live_entry_on_the_right_page():
     blog, entries = make_blog(), feature_entries()
-    gone = entries[1].with_(deleted=entries[1].updated)
-    outputs = build_entry_pages(blog, [entries[0], gone, *entries[2:]], LINKS, page_entries=2)
-    assert [path for path, _ in outputs] == [
-        f"blogs/river-festival/entries/{e.id}/index.html" for e in (entries[0], *entries[2:])]
-    backs = [re.search(rb'href="([^"]+)">Back to this update', body).group(1).decode() for _, body in outputs]
-    assert backs == [LINKS.blog_page("river-festival", n) + f"#entry-{e.id}"
-                     for n, e in zip((1, 1, 2), (entries[0], *entries[2:]))]
-    assert build_entry_pages(blog, entries, LINKS, page_entries=2) == build_entry_pages(
-        blog, entries, LINKS, page_entries=2)  # byte-identical rebuilds
+    live = [entries[0], *entries[2:]]  # the blog's live entries, newest first
+    outputs = _entry_pages(blog, live, 2)
+    assert sorted(path for path, _ in outputs) == sorted(
+        f"blogs/river-festival/entries/{e.id}/index.html" for e in live)
+    backs = {path: re.search(rb'href="([^"]+)">Back to this update', body).group(1).decode() for path, body in outputs}
+    # Counted from the oldest, the two oldest fill the fixed page archive/1/; the newest is on the front page.
+    assert [backs[f"blogs/river-festival/entries/{e.id}/index.html"] for e in live] == [
+        LINKS.blog_page("river-festival", n) + f"#entry-{e.id}" for n, e in zip((0, 1, 1), live)]
+    assert _entry_pages(blog, live, 2) == _entry_pages(blog, live, 2)  # byte-identical rebuilds
 
 
 @pytest.fixture
@@ -72,9 +78,10 @@ def test_served_where_the_feeds_link(client, auth, blog):
     assert response.headers["Content-Security-Policy"] == CSP
     doc = parse(response.get_data(as_text=True))
     back = doc.xpath("//a[.='Back to this update in the live blog']")[0].get("href")
-    assert back == f"http://news.test/blogs/storm/page/3/#entry-{oldest['id']}"  # 5th of 5, 2 a page
+    # The oldest of 5, 2 a page: on the first fixed page (counted from the oldest), for good.
+    assert back == f"http://news.test/blogs/storm/archive/1/#entry-{oldest['id']}"
     # ...and that page of the text view does hold it.
-    page = client.get("/blogs/storm/page/3/").get_data(as_text=True)
+    page = client.get("/blogs/storm/archive/1/").get_data(as_text=True)
     assert f'id="entry-{oldest["id"]}"' in page
     assert client.get("/blogs/storm/entries/" + "0" * 32 + "/").status_code == 404
     assert client.get("/blogs/nope/entries/" + oldest["id"] + "/").status_code == 404

@@ -72,11 +72,21 @@ def test_paging(app_config, tmp_path):
     first = feedparser.parse(client.get("/blogs/p/rss.xml").data)
     assert [e.title for e in first.entries] == ["E4", "E3"]
     rels = {l.rel: l.href for l in first.feed.links}
-    assert rels["next"] == "http://news.test/blogs/p/page/2/rss.xml"
-    third = feedparser.parse(client.get("/blogs/p/page/3/rss.xml").data)
-    assert [e.title for e in third.entries] == ["E0"]
+    # RFC 5005 archives: fixed pages counted from the oldest entry, the newest linked first.
+    assert rels["next"] == "http://news.test/blogs/p/archive/2/rss.xml"
+    assert rels["last"] == "http://news.test/blogs/p/archive/1/rss.xml"
+    second = feedparser.parse(client.get("/blogs/p/archive/2/rss.xml").data)
+    assert [e.title for e in second.entries] == ["E3", "E2"]
+    assert {l.rel: l.href for l in second.feed.links}["next"] == "http://news.test/blogs/p/archive/1/rss.xml"
+    oldest = feedparser.parse(client.get("/blogs/p/archive/1/rss.xml").data)
+    assert [e.title for e in oldest.entries] == ["E1", "E0"]
+    assert "next" not in {l.rel for l in oldest.feed.links}
+    # The old pages, counted from the newest, are sent to the archive holding their first entry.
+    old = client.get("/blogs/p/page/3/rss.xml")
+    assert old.status_code == 302 and old.headers["Location"] == "http://news.test/blogs/p/archive/1/rss.xml"
+    assert client.get("/blogs/p/page/2/atom.xml").headers["Location"] == "http://news.test/blogs/p/archive/2/atom.xml"
     assert client.get("/blogs/p/page/4/rss.xml").status_code == 404
-    assert client.get("/blogs/p/page/2/atom.xml").status_code == 200
+    assert client.get("/blogs/p/archive/3/rss.xml").status_code == 404
 
 
 def test_links_come_from_the_listening_address_when_no_base_url_is_set(app_config):

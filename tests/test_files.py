@@ -12,9 +12,9 @@ from conftest import post_entry
 from syndicate import create_app, views
 from syndicate.web.files import TreeFiles
 
-PATHS = ["/", "/feeds.opml", "/blogs/storm/", "/blogs/storm/page/2/", "/blogs/storm/oldest/",
+PATHS = ["/", "/feeds.opml", "/blogs/storm/", "/blogs/storm/archive/1/", "/blogs/storm/oldest/",
          "/blogs/storm/key/oldest/", "/blogs/storm.txt", "/blogs/storm/rss.xml", "/blogs/storm/atom.xml",
-         "/blogs/storm/feed.json", "/blogs/storm/podcast.xml", "/blogs/storm/page/2/rss.xml",
+         "/blogs/storm/feed.json", "/blogs/storm/podcast.xml", "/blogs/storm/archive/1/rss.xml",
          "/blogs/storm/cover.png"]
 MISSING = ["/blogs/nope/rss.xml", "/blogs/storm/page/9/atom.xml", "/blogs/nope/", "/nope.html"]
 TYPES = {"rss.xml": "application/rss+xml; charset=utf-8", "atom.xml": "application/atom+xml; charset=utf-8",
@@ -76,8 +76,8 @@ def test_headers_by_kind(site):
     assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["Referrer-Policy"] == "no-referrer"
     assert page.headers["Cache-Control"] == "public, max-age=60"
     assert client.get("/blogs/storm.txt").headers["X-Content-Type-Options"] == "nosniff"
-    feed = client.get("/blogs/storm/page/2/rss.xml")
-    assert feed.headers.getlist("Link") == [f'<{HUB}>; rel="hub"', '<http://news.test/blogs/storm/page/2/rss.xml>; rel="self"']
+    feed = client.get("/blogs/storm/archive/1/rss.xml")
+    assert feed.headers.getlist("Link") == [f'<{HUB}>; rel="hub"', '<http://news.test/blogs/storm/archive/1/rss.xml>; rel="self"']
     assert "Content-Security-Policy" not in feed.headers
     assert client.get("/blogs/storm/cover.png").headers["Cache-Control"] == "public, max-age=86400"
 

@@ -75,7 +75,7 @@ def test_entry_links_keep_their_rel_in_xml() -> None:
 def test_tombstones_on_first_page_only() -> None:
     entries = make_entries(2)
     gone = [make_entry(7, deleted=T0 + timedelta(hours=3)), make_entry(8, deleted=T0 + timedelta(hours=4))]
-    data = build_atom(make_blog(), entries, LINKS, Page(1, 2, 6), tombstones=gone)
+    data = build_atom(make_blog(), entries, LINKS, Page(0, 2, 6), tombstones=gone)
     root = xml(data)
     deleted = root.xpath("/atom:feed/at:deleted-entry", namespaces=NS)
     assert [(d.get("ref"), d.get("when")) for d in deleted] == [
@@ -106,21 +106,22 @@ def test_edit_keeps_id_and_published_and_moves_updated() -> None:
 
 def test_paging_links_on_page_two_of_three() -> None:
     entries = make_entries(10)
+    # 30 entries, 10 a page: the front page, then fixed archive pages 2 and 1 (the oldest).
     data = build_atom(make_blog(), entries, LINKS, Page(number=2, size=10, total=30))
     links = {link.rel: link.href for link in parse(data).feed.links}
     assert links == {
         "alternate": BLOG_PAGE,
-        "self": "https://news.example/live/blogs/election/page/2/atom.xml",
+        "self": "https://news.example/live/blogs/election/archive/2/atom.xml",
         "first": SELF,
         "previous": SELF,
-        "next": "https://news.example/live/blogs/election/page/3/atom.xml",
-        "last": "https://news.example/live/blogs/election/page/3/atom.xml",
+        "next": "https://news.example/live/blogs/election/archive/1/atom.xml",
+        "last": "https://news.example/live/blogs/election/archive/1/atom.xml",
     }
 
 
 def test_last_page_has_no_next() -> None:
     entries = make_entries(5)
-    root = xml(build_atom(make_blog(), entries, LINKS, Page(number=3, size=10, total=25)))
+    root = xml(build_atom(make_blog(), entries, LINKS, Page(number=1, size=10, total=25)))
     rels = root.xpath("/atom:feed/atom:link/@rel", namespaces=NS)
     assert "next" not in rels and "previous" in rels and "last" in rels
 

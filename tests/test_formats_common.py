@@ -109,15 +109,15 @@ def test_paging_links_on_page_two_of_three() -> None:
     assert [(link.rel, link.href) for link in links] == [
         ("first", "https://news.example/live/blogs/election/atom.xml"),
         ("previous", "https://news.example/live/blogs/election/atom.xml"),
-        ("next", "https://news.example/live/blogs/election/page/3/atom.xml"),
-        ("last", "https://news.example/live/blogs/election/page/3/atom.xml"),
+        ("next", "https://news.example/live/blogs/election/archive/1/atom.xml"),
+        ("last", "https://news.example/live/blogs/election/archive/1/atom.xml"),
     ]
     assert all(link.type == "application/atom+xml" for link in links)
 
 
 def test_single_page_feed_has_no_paging_links() -> None:
-    assert paging_links(LINKS, "election", "rss", Page(number=1, size=50, total=3)) == []
-    assert paging_links(LINKS, "election", "rss", Page(number=1, size=50, total=0)) == []
+    assert paging_links(LINKS, "election", "rss", Page(number=0, size=50, total=3)) == []
+    assert paging_links(LINKS, "election", "rss", Page(number=0, size=50, total=0)) == []
 
 
 def test_audio_ready_and_duration() -> None:

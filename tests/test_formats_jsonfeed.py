@@ -116,9 +116,10 @@ def test_audio_not_ready_has_no_attachment() -> None:
 def test_next_url_on_page_two_of_three_only() -> None:
     entries = make_entries(10)
     page_two = load(build_jsonfeed(make_blog(), entries, LINKS, Page(2, 10, 25)))
-    assert page_two["feed_url"] == "https://news.example/live/blogs/election/page/2/feed.json"
-    assert page_two["next_url"] == "https://news.example/live/blogs/election/page/3/feed.json"
-    page_three = load(build_jsonfeed(make_blog(), entries[:5], LINKS, Page(3, 10, 25)))
+    # 25 entries, 10 a page: the front page, then archive pages 2 and 1 (the oldest)
+    assert page_two["feed_url"] == "https://news.example/live/blogs/election/archive/2/feed.json"
+    assert page_two["next_url"] == "https://news.example/live/blogs/election/archive/1/feed.json"
+    page_three = load(build_jsonfeed(make_blog(), entries[:5], LINKS, Page(1, 10, 25)))
     assert "next_url" not in page_three
 
 
@@ -150,7 +151,7 @@ def test_html_injection_through_caption_is_escaped() -> None:
 
 
 def test_ended_blog_is_expired_and_empty_feed_is_valid() -> None:
-    document = load(build_jsonfeed(make_blog(status="ended", author=""), [], LINKS, Page(1, 50, 0)))
+    document = load(build_jsonfeed(make_blog(status="ended", author=""), [], LINKS, Page(0, 50, 0)))
     assert document["expired"] is True
     assert document["items"] == []
     assert document["authors"] == [{"name": "Election night"}]

@@ -143,14 +143,14 @@ def test_description_fits_4000_bytes() -> None:
     text = channel_description(blog)
     assert len(text.encode("utf-8")) <= 4000
     assert text.endswith("\u2026 Read by a synthetic voice.")
-    root = xml(build_podcast(blog, [], LINKS, Page(1, 50, 0)))
+    root = xml(build_podcast(blog, [], LINKS, Page(0, 50, 0)))
     assert len(root.findtext("channel/description").encode("utf-8")) <= 4000
     empty = make_blog(description="")
     assert channel_description(empty) == "Live updates: Election night. Read by a synthetic voice."
 
 
 def test_ended_blog_is_complete() -> None:
-    root = xml(build_podcast(make_blog(status="ended"), [], LINKS, Page(1, 50, 0)))
+    root = xml(build_podcast(make_blog(status="ended"), [], LINKS, Page(0, 50, 0)))
     assert root.xpath("/rss/channel/itunes:complete/text()", namespaces=NS) == ["yes"]
 
 

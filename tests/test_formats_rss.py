@@ -136,12 +136,12 @@ def test_paging_links_on_page_two_of_three() -> None:
         for link in root.xpath("/rss/channel/atom:link", namespaces=NS)
     }
     assert links == {
-        "self": "https://news.example/live/blogs/election/page/2/rss.xml",
+        "self": "https://news.example/live/blogs/election/archive/2/rss.xml",
         "hub": HUB,
         "first": SELF,
         "previous": SELF,
-        "next": "https://news.example/live/blogs/election/page/3/rss.xml",
-        "last": "https://news.example/live/blogs/election/page/3/rss.xml",
+        "next": "https://news.example/live/blogs/election/archive/1/rss.xml",
+        "last": "https://news.example/live/blogs/election/archive/1/rss.xml",
     }
     assert root.findtext("channel/link") == BLOG_PAGE
     parse(data)
@@ -149,6 +149,6 @@ def test_paging_links_on_page_two_of_three() -> None:
 
 def test_empty_blog_still_valid() -> None:
     blog = make_blog(description="", author="")
-    feed = parse(build_rss(blog, [], LINKS, Page(number=1, size=50, total=0)))
+    feed = parse(build_rss(blog, [], LINKS, Page(number=0, size=50, total=0)))
     assert feed.feed.subtitle == "Live updates: Election night"
     assert feed.entries == []

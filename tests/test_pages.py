@@ -42,12 +42,18 @@ def test_order_key_events_and_paging(app_config):
         return [h.text_content() for h in lxml_html.fromstring(response.data).xpath("//article//h2")]
 
     assert [h.split()[-1] for h in headlines("/blogs/p/")] == ["4", "3"]
-    assert [h.split()[-1] for h in headlines("/blogs/p/page/3/")] == ["0"]
+    # Older pages are fixed, counted from the oldest entry: archive 1 holds entries 0 and 1.
+    assert [h.split()[-1] for h in headlines("/blogs/p/archive/1/")] == ["1", "0"]
+    assert [h.split()[-1] for h in headlines("/blogs/p/archive/2/")] == ["3", "2"]
+    # The old pages counted from the newest: sent to the fixed page holding their first entry.
+    old = client.get("/blogs/p/page/3/")
+    assert old.status_code == 302 and old.headers["Location"] == "http://news.test/blogs/p/archive/1/"
+    assert client.get("/blogs/p/key/page/2/").headers["Location"] == "http://news.test/blogs/p/key/archive/1/"
     assert [h.split()[-1] for h in headlines("/blogs/p/oldest/")] == ["0", "1"]
     assert [h.split()[-1] for h in headlines("/blogs/p/key/")] == ["4", "2"]
     assert [h.split()[-1] for h in headlines("/blogs/p/key/oldest/page/2/")] == ["4"]
     doc = lxml_html.fromstring(client.get("/blogs/p/").data)
-    assert "http://news.test/blogs/p/page/2/" in doc.xpath("//a/@href")
+    assert "http://news.test/blogs/p/archive/2/" in doc.xpath("//a/@href")
     assert "http://news.test/blogs/p/oldest/" in doc.xpath("//a/@href")
     assert client.get("/blogs/p/page/4/").status_code == 404
 

@@ -82,15 +82,15 @@ def test_files_no_longer_produced_are_removed(app_config, data_dir):
     SpeechWorker(services(app).store, app.config).drain()
     services(app).publisher.publish_changed()
     tree = data_dir / "public" / "blogs" / "storm"
-    for path in ("page/2/rss.xml", "page/2/index.html", "oldest/page/2/index.html", f"entries/{ids[0]}.txt",
-                 f"entries/{ids[0]}.vtt", "page/2/podcast.xml"):
+    for path in ("archive/1/rss.xml", "archive/1/index.html", "oldest/page/2/index.html", f"entries/{ids[0]}.txt",
+                 f"entries/{ids[0]}.vtt", "archive/1/podcast.xml"):
         assert (tree / path).is_file(), path
     client.delete(f"/api/blogs/storm/entries/{ids[0]}", headers=auth)
     assert not (tree / f"entries/{ids[0]}.txt").exists() and not (tree / f"entries/{ids[0]}.vtt").exists()
     assert (tree / f"entries/{ids[1]}.txt").exists()
-    for path in ("page/2/rss.xml", "page/2/rss.xml.gz", "page/2/index.html", "oldest/page/2/index.html"):
+    for path in ("archive/1/rss.xml", "archive/1/rss.xml.gz", "archive/1/index.html", "oldest/page/2/index.html"):
         assert not (tree / path).exists(), path
-    assert not (tree / "page").exists()  # empty folders go too
+    assert not (tree / "archive").exists()  # empty folders go too
     assert client.get(f"/blogs/storm/entries/{ids[0]}.txt").status_code == 404
     client.delete("/api/blogs/storm", headers=auth)
     assert not tree.exists() and not (data_dir / "public" / "blogs" / "storm.txt").exists()

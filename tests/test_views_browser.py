@@ -21,9 +21,9 @@ from browser import AXE_RUN, serve
 from views_fixtures import LINKS, UTC, feature_entries, make_blog, page_of, typical_entries
 
 HTML = "text/html; charset=utf-8"
-FEATURE = "/blogs/river-festival/page/2/"
+FEATURE = "/blogs/river-festival/archive/2/"
 PAGES = {
-    "feature": FEATURE,  # every kind of entry, page 2 of 3
+    "feature": FEATURE,  # every kind of entry, the newest of two fixed older pages
     "busy": "/blogs/busy/",  # 50 typical entries
     "other-language": "/blogs/tet/",
     "index": "/",
@@ -39,7 +39,7 @@ def _routes() -> dict[str, tuple[bytes, dict[str, str]]]:
                       description="Người dân đón năm mới bên bờ sông.")
     html = {
         FEATURE: render_blog_html(blog, entries, LINKS, page_of(entries, 2, 4, 11), generated=generated),
-        PAGES["busy"]: render_blog_html(make_blog(slug="busy"), busy, LINKS, page_of(busy, 1, 50, 120)),
+        PAGES["busy"]: render_blog_html(make_blog(slug="busy"), busy, LINKS, page_of(busy, 0, 50, 120)),
         PAGES["other-language"]: render_blog_html(other, entries, LINKS, page_of(entries), key_only=True),
         PAGES["index"]: render_index_html([blog, other], LINKS),
     }

@@ -107,5 +107,5 @@ def typical_entries(count: int = 50) -> list[Entry]:
     return entries
 
 
-def page_of(entries: list[Entry], number: int = 1, size: int = 50, total: int | None = None) -> Page:
+def page_of(entries: list[Entry], number: int = 0, size: int = 50, total: int | None = None) -> Page:
     return Page(number=number, size=size, total=len(entries) if total is None else total)

@@ -59,7 +59,7 @@ def build_atom(
     stays. Deleted entries (`tombstones`) are listed as `at:deleted-entry` on the first page
     only: that is the page clients poll, and older pages would repeat them for nothing.
     """
-    shown = tombstones if page.number == 1 else ()
+    shown = tombstones if page.number == 0 else ()
     fg = FeedGenerator()
     if shown:  # its namespace only where a tombstone is: validators warn of namespaces they do not know
         fg.register_extension("tombstones", Tombstones, None, atom=True, rss=False)

@@ -168,17 +168,19 @@ def duration_seconds(audio: Audio) -> int | None:
 
 
 def paging_links(links: Links, slug: str, fmt: str, page: Page) -> list[FeedLink]:
-    """RFC 5005 paged-feed links for `page` of the `fmt` feed: first, previous (newer),
-    next (older) and last. Empty for a feed that fits on one page (it is complete)."""
-    if page.count <= 1:
+    """RFC 5005 paged-feed links for `page` of the `fmt` feed: first (the feed itself),
+    previous (newer), next (older) and last (the oldest page). Older pages are fixed archive
+    pages (see `Page`), so these links change only for the front page and the newest archive
+    page. Empty for a feed that fits on one page (it is complete)."""
+    if not page.paged:
         return []
     kind = FEED_TYPES[fmt]
-    result = [FeedLink("first", links.feed(slug, fmt, 1), kind)]
-    if page.has_prev:
-        result.append(FeedLink("previous", links.feed(slug, fmt, page.number - 1), kind))
-    if page.has_next:
-        result.append(FeedLink("next", links.feed(slug, fmt, page.number + 1), kind))
-    result.append(FeedLink("last", links.feed(slug, fmt, page.count), kind))
+    result = [FeedLink("first", links.feed(slug, fmt), kind)]
+    if page.newer is not None:
+        result.append(FeedLink("previous", links.feed(slug, fmt, page.newer), kind))
+    if page.older is not None:
+        result.append(FeedLink("next", links.feed(slug, fmt, page.older), kind))
+    result.append(FeedLink("last", links.feed(slug, fmt, 1), kind))
     return result
 
 

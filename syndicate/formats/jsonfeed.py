@@ -74,8 +74,8 @@ def feed_object(
         "language": feed_language(blog),
         "authors": authors,
     }
-    if page.has_next:
-        feed["next_url"] = links.feed(slug, "json", page.number + 1)
+    if page.older is not None:
+        feed["next_url"] = links.feed(slug, "json", page.older)
     if hub:
         feed["hubs"] = [{"type": "WebSub", "url": hub}]
     if blog.status == "ended":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from typing import Any, Callable, ContextManager, Mapping
+from typing import Any, Callable, ContextManager, Mapping, Sequence
 
 import sqlalchemy as sa
 
@@ -185,6 +185,29 @@ class EntryQueries:
                 query = query.order_by(entries.c.published.desc(), entries.c.id.desc())
             rows = conn.execute(query.limit(limit).offset(offset)).all()
         return [entry_from_row(r, slug) for r in rows]
+
+    def entry_index(self, slug: str) -> Sequence[tuple[str, int]]:
+        """(id, revision) of every live entry, newest first: what the publisher reads on each
+        publish, to fetch only the entries it has not seen at that revision."""
+        with self.read() as conn:
+            blog = blog_in(conn, slug)
+            rows = conn.execute(
+                sa.select(entries.c.id, entries.c.revision)
+                .where(entries.c.blog_id == blog.id, entries.c.deleted.is_(None))
+                .order_by(entries.c.published.desc(), entries.c.id.desc())).all()
+        return rows
+
+    def entries_by_id(self, slug: str, ids: Sequence[str]) -> list[tuple[int, Entry]]:
+        """(revision, entry) of the live entries with these ids, transcripts included."""
+        found = []
+        with self.read() as conn:
+            blog = blog_in(conn, slug)
+            for start in range(0, len(ids), 500):  # under every database's limit on parameters
+                rows = conn.execute(sa.select(entries).where(
+                    entries.c.blog_id == blog.id, entries.c.deleted.is_(None),
+                    entries.c.id.in_(ids[start:start + 500]))).all()
+                found += [(row.revision, entry_from_row(row, slug)) for row in rows]
+        return found
 
     def count_entries(self, slug: str, *, key_only: bool = False, audio_ready: bool = False) -> int:
         with self.read() as conn:

@@ -39,12 +39,19 @@ def _blog_owner_and_catchups(conn: sa.Connection) -> None:
     schema.catchups.create(conn, checkfirst=True)
 
 
+def _entry_revisions(conn: sa.Connection) -> None:
+    """entries.revision (see schema): databases made before it get it, at 0."""
+    if "revision" not in {c["name"] for c in sa.inspect(conn).get_columns("entries")}:
+        conn.execute(sa.text("ALTER TABLE entries ADD COLUMN revision INTEGER NOT NULL DEFAULT 0"))
+
+
 MIGRATIONS: list[Callable[[sa.Connection], None]] = [
     _initial,
     # Columns and tables first: the repair below reads whole rows of today's schema.
     _blog_owner_and_catchups,  # podcast owners and catch-up episodes (store/catchups.py)
     create_sources_table,  # followed live pages (store/sources.py)
     _pronunciations,  # a blog's pronunciation lexicon (store/pronunciations.py)
+    _entry_revisions,  # entries.revision: the publisher reads only entries that changed
     mend_stored_values,  # values earlier versions let in against today's input rules
 ]
 

@@ -77,6 +77,10 @@ entries = sa.Table(
     sa.Column("audio_transcript", sa.Text, nullable=True),
     sa.Column("audio_cues", sa.JSON, nullable=True),  # [[start, end, text], ...] in seconds
     sa.Column("audio_error", sa.Text, nullable=True),
+    # Moves on every write to the row (SQLAlchemy's onupdate, for every Core UPDATE): the
+    # publisher re-reads only the entries whose revision it has not seen.
+    sa.Column("revision", sa.Integer, nullable=False, default=1, server_default="0",
+              onupdate=sa.text("revision + 1")),
     sa.Index("ix_entries_blog_published", "blog_id", "deleted", "published"),
     sa.Index("ix_entries_blog_source", "blog_id", "source_id"),
     # The podcast's episodes: entries with a ready clip, newest first, without a scan.

@@ -5,8 +5,6 @@ transcripts, and a link back to the page of the text view that holds the entry t
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ..links import Links
 from ..model import Blog, Entry
 from .common import NavLink, feed_links
@@ -20,14 +18,10 @@ def entry_page_path(slug: str, entry_id: str) -> str:
     return f"blogs/{slug}/entries/{entry_id}/index.html"
 
 
-def blog_page_of(position: int, page_entries: int) -> int:
-    """The text view page (newest first, `page_entries` a page) holding the entry at `position`."""
-    return position // max(1, page_entries) + 1
-
-
-def render_entry_html(blog: Blog, entry: Entry, links: Links, *, blog_page: int = 1) -> str:
+def render_entry_html(blog: Blog, entry: Entry, links: Links, *, blog_page: int = 0) -> str:
     """The page of one live entry. `blog_page` is the page of the blog's text view (newest
-    first) that holds the entry, for the link back to it."""
+    first: 0 the front page, n the fixed page `archive/<n>/`) that holds the entry, for the
+    link back to it (see `Page.holding`; the output builder is `outputs.entry_pages`)."""
     slug = blog.slug
     lang = blog.language or "en"
     clock = Clock(blog.timezone, blog.language, local_date(entry.published, blog.timezone))
@@ -50,14 +44,4 @@ def render_entry_html(blog: Blog, entry: Entry, links: Links, *, blog_page: int 
     )
 
 
-def build_entry_pages(blog: Blog, entries: Sequence[Entry], links: Links, *,
-                      page_entries: int) -> list[tuple[str, bytes]]:
-    """Output builder: the page of every live entry. `entries` are all the blog's live entries,
-    newest first (the text view's order, which tells each entry's page of it)."""
-    live = [entry for entry in entries if entry.deleted is None]
-    return [(entry_page_path(blog.slug, entry.id),
-             render_entry_html(blog, entry, links, blog_page=blog_page_of(n, page_entries)).encode())
-            for n, entry in enumerate(live)]
-
-
-__all__ = ["blog_page_of", "build_entry_pages", "entry_page_path", "render_entry_html"]
+__all__ = ["entry_page_path", "render_entry_html"]

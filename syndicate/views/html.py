@@ -82,29 +82,37 @@ def entry_view(entry: Entry, blog: Blog, links: Links, clock: Clock, dated: bool
     }
 
 
+def _place(page: Page) -> str:
+    """Where a page sits, in words that do not change as entries are added to the blog."""
+    if page.number == 0:
+        return "newest page" if page.order == "newest" else "page 1"
+    return f"page {page.number}, counted from the first update"
+
+
 def _title(blog: Blog, page: Page, order: str, key_only: bool) -> str:
     what = "key events" if key_only else "live updates"
-    parts = [what] + (["oldest first"] if order == "oldest" else []) + (
-        [f"page {page.number} of {page.count}"] if page.count > 1 else [])
+    parts = [what] + (["oldest first"] if order == "oldest" else []) + ([_place(page)] if page.paged else [])
     return f"{blog.title} — {', '.join(parts)} — {SITE}"
 
 
 def _summary(entries: Sequence[Entry], page: Page, order: str, key_only: bool) -> str:
     if not entries:
         return "No key events yet." if key_only else "No updates yet."
-    first = page.offset + 1
+    first = page.first_position
     noun = "Key events" if key_only else "Updates"
-    return f"{noun} {first} to {first + len(entries) - 1} of {page.total}, {order} first."
+    if page.number == 0:
+        return f"{noun} {first} to {first + len(entries) - 1} of {page.total}, {order} first."
+    return f"{noun} {first} to {first + len(entries) - 1}, counted from the first, {order} first."
 
 
 def _page_links(slug: str, links: Links, page: Page, order: str, key_only: bool) -> list[NavLink]:
     """'Newer updates' / 'Older updates': which is which depends on the order of the pages."""
-    earlier, later = ("Newer updates", "Older updates") if order == "newest" else ("Older updates", "Newer updates")
     items = []
-    if page.has_prev:
-        items.append(NavLink(links.blog_page(slug, page.number - 1, order, key_only), earlier, rel="prev"))
-    if page.has_next:
-        items.append(NavLink(links.blog_page(slug, page.number + 1, order, key_only), later, rel="next"))
+    steps = ((page.newer, "Newer updates"), (page.older, "Older updates"))
+    for number, label in (steps if order == "newest" else steps[::-1]):
+        if number is not None:
+            rel = "prev" if label.startswith("Newer") == (order == "newest") else "next"
+            items.append(NavLink(links.blog_page(slug, number, order, key_only), label, rel=rel))
     return items
 
 
@@ -126,6 +134,8 @@ def render_blog_html(
     changed (the latest change of a live entry: see `common.last_updated`). `catchup`, the
     blog's catch-up episode, is linked under the status when there is one."""
     check_order(order)
+    if page.order != order:
+        page = Page(page.number, page.size, page.total, order)
     slug = blog.slug
     here = links.blog_page(slug, page.number, order, key_only)
     live = [entry for entry in entries if entry.deleted is None]
@@ -139,9 +149,9 @@ def render_blog_html(
     entry_views = [entry_view(entry, blog, links, clock, dated, links.entry(slug, entry.id)) for entry in live]
     views = [
         NavLink(here, "Reload for new updates"),
-        NavLink(links.blog_page(slug, 1, "newest" if order == "oldest" else "oldest", key_only),
+        NavLink(links.blog_page(slug, 0, "newest" if order == "oldest" else "oldest", key_only),
                 "Newest first" if order == "oldest" else "Oldest first"),
-        NavLink(links.blog_page(slug, 1, order, not key_only),
+        NavLink(links.blog_page(slug, 0, order, not key_only),
                 "All updates" if key_only else "Key events only"),
     ]
     return render(
@@ -162,6 +172,7 @@ def render_blog_html(
         entries=entry_views,
         page=page,
         pages=_page_links(slug, links, page, order, key_only),
+        place=_place(page).capitalize(),
         background=paragraphs(blog.background),
         generated=clock.full(generated) if generated else None,
         footer=[NavLink(links.home(), "All live blogs"), NavLink(links.opml(), "All feeds (OPML)")],

@@ -8,15 +8,28 @@ from __future__ import annotations
 
 import textwrap
 from datetime import datetime
-from typing import Sequence
+from functools import partial
+from typing import NamedTuple, Sequence
 
 from ..links import Links
+from ..memo import PerObject
 from ..model import Blog, Catchup, Entry
 from .common import (
     audio_details, body_text, caption_text, catchup_links, feed_links, headline, last_updated, media_link, paragraphs,
     status_word,
 )
 from .formatting import format_local_time
+
+
+class _Place(NamedTuple):
+    slug: str
+    timezone: str
+    language: str
+
+
+# Each entry's lines, per live entry object (the publisher keeps unchanged entries as the same
+# objects) and per blog place, base URL and width.
+_BLOCKS: PerObject[tuple[str, ...]] = PerObject()
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:
@@ -31,7 +44,9 @@ def _section(title: str) -> list[str]:
     return [title, "-" * len(title), ""]
 
 
-def _entry_lines(entry: Entry, blog: Blog, links: Links, width: int) -> list[str]:
+def _entry_block(entry: Entry, blog: _Place, links: Links, width: int) -> tuple[str, ...]:
+    """One entry's lines: they depend on the entry and on the blog's slug, zone and language
+    only, so a long blog's text is made again from remembered entries (`_BLOCKS`)."""
     when = format_local_time(entry.published, blog.timezone, blog.language)
     lines = _wrap(f"== {when} ==", width)
     title = headline(entry, blog)
@@ -56,7 +71,7 @@ def _entry_lines(entry: Entry, blog: Blog, links: Links, width: int) -> list[str
     notes.append(f"Link: {links.entry(blog.slug, entry.id)}")
     for note in notes:
         lines += _wrap(note, width)
-    return lines + [""]
+    return tuple(lines + [""])
 
 
 def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, width: int = 72,
@@ -78,8 +93,9 @@ def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, widt
     count = len(live)
     lines += _wrap(f"{count} update{'s' if count != 1 else ''}, newest first." if count else "No updates yet.",
                    width) + [""]
+    place = _Place(blog.slug, blog.timezone, blog.language)
     for entry in live:
-        lines += _entry_lines(entry, blog, links, width)
+        lines.extend(_BLOCKS.get(entry, partial(_entry_block, entry, place, links, width), *place, links.base, width))
     if blog.background.strip():
         lines += _section("Background")
         for para in paragraphs(blog.background):
