@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..pronunciations import LexiconError, lexicon_from_json, load_file, pronunciation_from_json
-from ..validate import LANGUAGE
+from ..pronunciations import LexiconError, language_tag, lexicon_from_json, load_file, pronunciation_from_json
+from . import pronunciations_spec  # noqa: F401  (adds these routes to the OpenAPI document)
 from .api import _json_body
 from .auth import writer
 from .context import services
@@ -40,9 +40,7 @@ def _listing(slug: str, **extra: Any) -> Response:
 
 def _language_arg() -> str | None:
     language = request.args.get("language")
-    if language is not None and language and not LANGUAGE.match(language):
-        raise ApiError(400, "invalid", "language must be a language tag such as 'en', or empty", "language")
-    return None if language is None else language.lower()
+    return None if language is None else language_tag(language)
 
 
 @bp.get("")
