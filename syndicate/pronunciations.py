@@ -91,11 +91,6 @@ def language_tag(value: Any, name: str = "language") -> str:
     return LANGUAGE_FIELD.check(name, value).lower()
 
 
-def checked_word(value: Any, name: str = "word") -> str:
-    """A checked word, inner white space made single spaces. Raises InvalidInput."""
-    return _text(WORD, name, value)
-
-
 def pronunciation_from_json(body: Any, *, word: str | None = None) -> Pronunciation:
     """A validated `Pronunciation` from JSON (`word` from the URL when given). Raises InvalidInput."""
     if not isinstance(body, dict):
