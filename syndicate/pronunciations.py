@@ -34,7 +34,7 @@ UNSAFE = re.compile(f"[{_UNSAFE}]")
 # symbols and controls (a Unicode-aware \w has no form ECMA-262 and Python share).
 _LETTER = r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\xbf" + WHITESPACE_CLASS + r"\ufffe\uffff]"
 SPOKEN_PATTERN = f"{_SAFE}*{_LETTER}{_SAFE}*"
-_SPOKEN_HINT = "text with a letter or digit and no control characters, '<', '>', '[' or ']'"
+_SPOKEN_HINT = "text with a letter or digit"
 # festival's phones, written in either case, one stress digit at most, separated by white
 # space or '.' (a syllable break).
 _SEP = r"[ \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff.]"
@@ -60,7 +60,13 @@ class LexiconError(ValueError):
 
 
 def _text(rule: Text, name: str, value: Any) -> str:
-    return " ".join(rule.check(name, value).split())  # inner runs of white space become one space
+    try:
+        checked = rule.check(name, value)
+    except InvalidInput as exc:  # say which of the pattern's two rules was broken
+        if exc.code == "invalid" and isinstance(value, str) and UNSAFE.search(value):
+            raise InvalidInput(f"{name} may not contain control characters, '<', '>', '[' or ']'", name) from None
+        raise
+    return " ".join(checked.split())  # inner runs of white space become one space
 
 
 def _flag(body: Mapping[str, Any], name: str, default: bool) -> bool:
