@@ -214,7 +214,7 @@ def follow(url: str | None, slug: str, every: str, zone: str | None, language: s
                 click.echo(f"{key}: {'' if value is None else value}")
         return
     try:
-        url = check_url(url)
+        url = check_url(url.strip())  # the API takes it exactly; a shell argument may carry spaces
         interval = parse_interval(every, app.config["FOLLOW_MIN_INTERVAL"])
     except ValueError as exc:
         _fail(str(exc).replace("url must", "URL must").replace("interval must", "--every must"))

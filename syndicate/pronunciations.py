@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from .model import Pronunciation
-from .validate import LANGUAGE, InvalidInput
+from .validate import LANGUAGE_PATTERN, WHITESPACE_CLASS, InvalidInput, Text
 
 PHONEME_ENGINES = ("espeak-ng", "festival", "piper")  # engines that take phonemes
 # festival's English voices use the "radio" phone set; syllables are separated by " . " and a
@@ -23,25 +23,50 @@ FESTIVAL_PHONES = frozenset(
     .split())
 FIELDS = {"word", "say", "phonemes", "whole_word", "case_sensitive", "language"}
 MAX_WORD, MAX_SAY, MAX_PHONEMES, MAX_ENTRIES = 100, 300, 300, 2000
-UNSAFE = re.compile(r"[\x00-\x1f\x7f<>\[\]]")  # control characters, markup, phoneme brackets
+
+# The rules, as patterns in the syntax Python and JSON Schema share (see validate.py), so the
+# checks and the OpenAPI schema cannot disagree. Unsafe: control characters, markup and
+# phoneme brackets, and what feeds cannot carry.
+_UNSAFE = r"\x00-\x1f\x7f<>\[\]\ufffe\uffff"
+_SAFE = f"[^{_UNSAFE}]"
+UNSAFE = re.compile(f"[{_UNSAFE}]")
+# "A letter or digit", loosely: any character but white space, ASCII and Latin-1 punctuation,
+# symbols and controls (a Unicode-aware \w has no form ECMA-262 and Python share).
+_LETTER = r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\xbf" + WHITESPACE_CLASS + r"\ufffe\uffff]"
+SPOKEN_PATTERN = f"{_SAFE}*{_LETTER}{_SAFE}*"
+_SPOKEN_HINT = "text with a letter or digit"
+# festival's phones, written in either case, one stress digit at most, separated by white
+# space or '.' (a syllable break).
+_SEP = r"[ \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff.]"
+_PHONE = "(?:" + "|".join("".join(f"[{c}{c.upper()}]" for c in phone)
+                          for phone in sorted(FESTIVAL_PHONES, key=lambda p: (-len(p), p))) + ")[012]?"
+FESTIVAL_PATTERN = f"{_SEP}*{_PHONE}(?:{_SEP}+{_PHONE})*{_SEP}*"
+
+WORD = Text(MAX_WORD, required=True, pattern=SPOKEN_PATTERN, hint=_SPOKEN_HINT,
+            description="the word or phrase as written")
+SAY = Text(MAX_SAY, required=True, pattern=SPOKEN_PATTERN, hint=_SPOKEN_HINT,
+           description="how to say it, spelled as it sounds")
+PHONEMES = {engine: Text(MAX_PHONEMES, required=True, pattern=SPOKEN_PATTERN, hint=_SPOKEN_HINT)
+            for engine in PHONEME_ENGINES}
+PHONEMES["festival"] = Text(MAX_PHONEMES, required=True, pattern=FESTIVAL_PATTERN,
+                            hint=f"festival phones ({' '.join(sorted(FESTIVAL_PHONES))}), "
+                                 "each with an optional stress digit, '.' between syllables")
+LANGUAGE_FIELD = Text(35, pattern=f"(?:{LANGUAGE_PATTERN})?", hint="a language tag such as 'en' or 'vi', or empty",
+                      description="empty: every language")
 
 
 class LexiconError(ValueError):
     """The default lexicon file cannot be read."""
 
 
-def _text(body: Mapping[str, Any], name: str, limit: int, *, required: bool = True) -> str:
-    value = body.get(name, "")
-    if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be a string", name)
-    value = " ".join(value.split())
-    if required and not re.search(r"\w", value):
-        raise InvalidInput(f"{name} must contain a letter or digit", name)
-    if len(value) > limit:
-        raise InvalidInput(f"{name} is longer than {limit} characters", name, status=413, code="too_large")
-    if UNSAFE.search(value):
-        raise InvalidInput(f"{name} may not contain control characters, '<', '>', '[' or ']'", name)
-    return value
+def _text(rule: Text, name: str, value: Any) -> str:
+    try:
+        checked = rule.check(name, value)
+    except InvalidInput as exc:  # say which of the pattern's two rules was broken
+        if exc.code == "invalid" and isinstance(value, str) and UNSAFE.search(value):
+            raise InvalidInput(f"{name} may not contain control characters, '<', '>', '[' or ']'", name) from None
+        raise
+    return " ".join(checked.split())  # inner runs of white space become one space
 
 
 def _flag(body: Mapping[str, Any], name: str, default: bool) -> bool:
@@ -51,17 +76,25 @@ def _flag(body: Mapping[str, Any], name: str, default: bool) -> bool:
     return value
 
 
-def festival_phonemes(value: str) -> str:
+def festival_phonemes(value: Any) -> str:
     """Checked festival phonemes: radio phones with an optional stress digit, '.' between
     syllables. Raises InvalidInput naming the first unknown phone."""
-    value = " ".join(value.lower().replace(".", " . ").split())
-    for token in value.split():
-        if token != "." and token.rstrip("012") not in FESTIVAL_PHONES:
-            raise InvalidInput(f"phonemes: festival has no phone {token!r} (its phones: "
-                               f"{' '.join(sorted(FESTIVAL_PHONES))}; '.' between syllables)", "phonemes")
-    if not value.strip(" ."):
-        raise InvalidInput("phonemes: festival needs at least one phone", "phonemes")
-    return value
+    try:
+        value = PHONEMES["festival"].check("phonemes", value)
+    except InvalidInput as exc:
+        if isinstance(value, str) and exc.code == "invalid":
+            for token in value.lower().replace(".", " . ").split():
+                if token != "." and not re.fullmatch(_PHONE, token):
+                    raise InvalidInput(f"phonemes: festival has no phone {token!r} (its phones: "
+                                       f"{' '.join(sorted(FESTIVAL_PHONES))}; '.' between syllables)",
+                                       "phonemes") from None
+        raise InvalidInput(f"phonemes: {exc.message}", "phonemes", exc.status, exc.code) from None
+    return " ".join(value.lower().replace(".", " . ").split())
+
+
+def language_tag(value: Any, name: str = "language") -> str:
+    """A checked language tag in lower case, or "" (every language). Raises InvalidInput."""
+    return LANGUAGE_FIELD.check(name, value).lower()
 
 
 def pronunciation_from_json(body: Any, *, word: str | None = None) -> Pronunciation:
@@ -75,7 +108,10 @@ def pronunciation_from_json(body: Any, *, word: str | None = None) -> Pronunciat
         if body.get("word", word) != word:
             raise InvalidInput("word in the body differs from the word in the URL", "word")
         body = {**body, "word": word}
-    phonemes = body.get("phonemes") or {}
+    for name in ("word", "say"):
+        if name not in body:
+            raise InvalidInput(f"{name} is required", name)
+    phonemes = body.get("phonemes", {})
     if not isinstance(phonemes, dict):
         raise InvalidInput("phonemes must be an object: engine -> phoneme string", "phonemes")
     pairs = []
@@ -83,17 +119,44 @@ def pronunciation_from_json(body: Any, *, word: str | None = None) -> Pronunciat
         if engine not in PHONEME_ENGINES:
             raise InvalidInput(f"phonemes: unknown engine {engine!r}; known: {', '.join(PHONEME_ENGINES)}",
                                "phonemes")
-        value = _text(phonemes, engine, MAX_PHONEMES)
         if engine == "festival":
-            value = festival_phonemes(value)
-        pairs.append((engine, value))
-    language = body.get("language") or ""
-    if not isinstance(language, str) or (language and not LANGUAGE.match(language)):
-        raise InvalidInput("language must be a language tag such as 'en' or 'vi', or empty", "language")
+            pairs.append((engine, festival_phonemes(phonemes[engine])))
+            continue
+        try:
+            pairs.append((engine, _text(PHONEMES[engine], engine, phonemes[engine])))
+        except InvalidInput as exc:
+            raise InvalidInput(f"phonemes: {exc.message}", "phonemes", exc.status, exc.code) from None
     return Pronunciation(
-        word=_text(body, "word", MAX_WORD), say=_text(body, "say", MAX_SAY), phonemes=tuple(pairs),
+        word=_text(WORD, "word", body["word"]), say=_text(SAY, "say", body["say"]), phonemes=tuple(pairs),
         whole_word=_flag(body, "whole_word", True), case_sensitive=_flag(body, "case_sensitive", False),
-        language=language.lower())
+        language=language_tag(body.get("language", "")))
+
+
+def schema(*, word_in_url: bool = False) -> dict[str, Any]:
+    """The JSON Schema of one pronunciation as writes accept it (with the word in the URL,
+    the body's `word` may be left out)."""
+    return {
+        "type": "object", "additionalProperties": False,
+        "required": ["say"] if word_in_url else ["word", "say"],
+        "properties": {
+            "word": {**WORD.schema(), **({"description": "the word in the URL, if given"} if word_in_url else {})},
+            "say": SAY.schema(),
+            "phonemes": {"type": "object", "additionalProperties": False,
+                         "description": "engine -> phoneme string in its notation",
+                         "properties": {engine: rule.schema() for engine, rule in PHONEMES.items()}},
+            "whole_word": {"type": "boolean", "default": True},
+            "case_sensitive": {"type": "boolean", "default": False},
+            "language": LANGUAGE_FIELD.schema(),
+        },
+    }
+
+
+def lexicon_schema() -> dict[str, Any]:
+    """The JSON Schema of a whole lexicon as PUT accepts it: a list, or {"pronunciations": list}."""
+    items = {"type": "array", "maxItems": MAX_ENTRIES, "items": schema(),
+             "description": "each word (per language) once"}
+    return {"anyOf": [items, {"type": "object", "additionalProperties": False, "required": ["pronunciations"],
+                              "properties": {"pronunciations": items}}]}
 
 
 def lexicon_from_json(items: Any) -> tuple[Pronunciation, ...]:

@@ -40,6 +40,7 @@ WHITESPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u200
 _WS_CLASS = r"\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 _NOT_IN_ADDRESS = r'@<>"\x00-\x1f\x7f' + _WS_CLASS
 EMAIL_PATTERN = rf"[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}.]+(?:\.[^{_NOT_IN_ADDRESS}.]+)+"
+WHITESPACE_CLASS = _WS_CLASS  # for patterns of other modules
 URL_PATTERN = r"https?://[^" + _WS_CLASS + r"\x00-\x1f\x7f\ufffe\uffff]+"
 TEXT_PATTERN = r"[^" + _FORBIDDEN + r"]*"
 NONBLANK_PATTERN = TEXT_PATTERN + r"[^" + _FORBIDDEN + _WS_CLASS + r"]" + TEXT_PATTERN

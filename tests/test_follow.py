@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 from datetime import timedelta
@@ -468,3 +469,19 @@ def test_a_database_from_before_following_is_upgraded(tmp_path, monkeypatch):
     source, created = Sources(store).put("old", "http://127.0.0.1:9/l", 60)
     assert created and source.slug == "old" and store.get_blog("old").title == "Old"
     store.close()
+
+
+@pytest.mark.parametrize("low, high", [(0, 9), (1, 168), (15, 604800), (7, 7), (99, 1001), (3, 10080)])
+def test_number_pattern_matches_exactly_the_range(low, high):
+    from syndicate.follow import number_pattern
+
+    pattern = re.compile(number_pattern(low, high))
+    for n in {*range(0, 1200), *range(high - 50, high + 50), *range(low - 50, low + 50), 10 ** 7}:
+        assert bool(pattern.fullmatch(str(n))) is (low <= n <= high), n
+    assert not pattern.fullmatch("0" + str(high))  # no leading zeros
+
+
+def test_interval_strings_outside_the_range_are_refused_with_the_range():
+    for value in ("14s", "0m", "169h", "605000"):
+        with pytest.raises(ValueError, match="from 15 seconds to a week"):
+            parse_interval(value, 15)

@@ -171,3 +171,101 @@ def test_other_modules_can_describe_their_routes(client):
         assert "/api/example" in client.get("/api/openapi.json").json["paths"]
     finally:
         del openapi.PATHS["/api/example"]
+
+
+PRONUNCIATION_INPUT = [
+    ({"word": "Nguyen", "say": "Nwin"}, True),
+    ({"word": "Kim  Jong-un", "say": "Kim Jong Oon", "language": "en-GB", "whole_word": False,
+      "case_sensitive": True}, True),
+    ({"word": "Hue", "say": "Hway", "language": ""}, True),
+    ({"word": "Huế", "say": "Hway", "phonemes": {"espeak-ng": "hw'eI", "festival": "HH W EY1 . n uw.y eh1 n"}}, True),
+    ({"word": "€", "say": "euro"}, True),
+    ({"word": "Hue", "say": "Hway", "phonemes": {}}, True),
+    ({"word": "", "say": "x"}, False),
+    ({"word": "--", "say": "x"}, False),
+    ({"word": "_", "say": "x"}, False),
+    ({"word": "a", "say": " \u3000 "}, False),
+    ({"word": "a\x1c", "say": "b"}, False),
+    ({"word": "a", "say": "<b>x</b>"}, False),
+    ({"word": "a", "say": "b" * 301}, False),
+    ({"word": "a" + " " * 100 + "b", "say": "b"}, False),
+    ({"word": "a", "say": 7}, False),
+    ({"word": "a"}, False),
+    ({"say": "a"}, False),
+    ({"word": "a", "say": "b", "colour": 1}, False),
+    ({"word": "a", "say": "b", "phonemes": None}, False),
+    ({"word": "a", "say": "b", "phonemes": {"sapi": "x"}}, False),
+    ({"word": "a", "say": "b", "phonemes": {"festival": "w ih1 q"}}, False),
+    ({"word": "a", "say": "b", "phonemes": {"festival": "ey12"}}, False),
+    ({"word": "a", "say": "b", "phonemes": {"festival": " . "}}, False),
+    ({"word": "a", "say": "b", "phonemes": {"piper": ""}}, False),
+    ({"word": "a", "say": "b", "language": "english!"}, False),
+    ({"word": "a", "say": "b", "language": None}, False),
+    ({"word": "a", "say": "b", "language": False}, False),
+    ({"word": "a", "say": "b", "whole_word": "yes"}, False),
+]
+
+
+def _body_schema(client, path: str, method: str) -> jsonschema.Validator:
+    spec = client.get("/api/openapi.json").json
+    body = spec["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    return jsonschema.Draft202012Validator({**body, "components": spec["components"]})
+
+
+@pytest.mark.parametrize("body, valid", PRONUNCIATION_INPUT, ids=_ids(PRONUNCIATION_INPUT))
+def test_pronunciation_schema_and_server_agree(client, auth, blog, body, valid):
+    url = "/api/blogs/storm/pronunciations"
+    assert _body_schema(client, "/api/blogs/{slug}/pronunciations", "post").is_valid(body) is valid
+    assert (client.post(url, json=body, headers=auth).status_code in (200, 201)) is valid
+    assert _body_schema(client, "/api/blogs/{slug}/pronunciations", "put").is_valid([body]) is valid
+    assert (client.put(url, json={"pronunciations": [body]}, headers=auth).status_code == 200) is valid
+
+
+@pytest.mark.parametrize("language, valid", [("en", True), ("", True), ("EN-gb", True), ("e", False),
+                                             ("en\n", False), ("e" * 36, False)])
+def test_pronunciation_language_query_schema_and_server_agree(client, auth, blog, language, valid):
+    spec = client.get("/api/openapi.json").json
+    parameter = next(p for p in spec["paths"]["/api/blogs/{slug}/pronunciations/{word}"]["get"]["parameters"]
+                     if p["name"] == "language")
+    assert jsonschema.Draft202012Validator(parameter["schema"]).is_valid(language) is valid
+    client.post("/api/blogs/storm/pronunciations", json={"word": "Hue", "say": "Hway"}, headers=auth)
+    response = client.get("/api/blogs/storm/pronunciations/Hue", query_string={"language": language})
+    assert response.status_code == (200 if language == "" else 404 if valid else 400), response.json
+
+
+SOURCE_INPUT = [
+    ({"url": "https://paper.example/live"}, True),
+    ({"url": "http://paper.example", "interval": 15}, True),
+    ({"url": "http://paper.example", "interval": 604800}, True),
+    ({"url": "http://paper.example", "interval": "15"}, True),
+    ({"url": "http://paper.example", "interval": "90s"}, True),
+    ({"url": "http://paper.example", "interval": "5 minutes"}, True),
+    ({"url": "http://paper.example", "interval": "1m"}, True),
+    ({"url": "http://paper.example", "interval": "168h"}, True),
+    ({"url": "http://paper.example", "interval": "169h"}, False),
+    ({"url": "http://paper.example", "interval": "14s"}, False),
+    ({"url": "http://paper.example", "interval": 14}, False),
+    ({"url": "http://paper.example", "interval": 604801}, False),
+    ({"url": "http://paper.example", "interval": "٣٠"}, False),
+    ({"url": "http://paper.example", "interval": "soon"}, False),
+    ({"url": "http://paper.example", "interval": True}, False),
+    ({"url": "http://paper.example", "interval": None}, False),
+    ({"url": "http:///path"}, False),
+    ({"url": "http://@host"}, False),
+    ({"url": "ftp://paper.example"}, False),
+    ({"url": " http://paper.example"}, False),
+    ({"url": "http://paper.example/a b"}, False),
+    ({"url": "http://paper.example/" + "a" * 2000}, False),
+    ({"url": None}, False),
+    ({"interval": 60}, False),
+    ({"url": "http://paper.example", "every": 5}, False),
+]
+
+
+@pytest.mark.parametrize("body, valid", SOURCE_INPUT, ids=_ids(SOURCE_INPUT))
+def test_source_schema_and_server_agree(client, auth, blog, body, valid):
+    assert _body_schema(client, "/api/blogs/{slug}/source", "put").is_valid(body) is valid
+    response = client.put("/api/blogs/storm/source", json=body, headers=auth)
+    assert (response.status_code in (200, 201)) is valid, response.json
+    if not valid:
+        assert response.status_code in (400, 413) and response.json["error"] and response.json["message"]

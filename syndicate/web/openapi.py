@@ -5,13 +5,15 @@ from, so the document says exactly what the server takes. Other modules describe
 routes by adding to `PATHS` (and to `SCHEMAS` for their own shapes), e.g.
 
     openapi.PATHS["/api/blogs/{slug}/source"] = {"parameters": [openapi.SLUG], "get": {...}}
+
+(web/sources.py and web/pronunciations_spec.py do so when imported). A schema whose limits
+come from the configuration may be given as a function of it.
 """
 from __future__ import annotations
 
 from typing import Any, Mapping
 
 from .. import ingest, validate
-from .pronunciations_spec import openapi_paths as pronunciation_paths
 
 
 def ref(name: str) -> dict[str, str]:
@@ -49,7 +51,7 @@ def _object(properties: dict[str, Any], *, required: bool = True) -> dict[str, A
     return out
 
 
-SCHEMAS: dict[str, Any] = {
+SCHEMAS: dict[str, Any] = {  # name -> schema, or config -> schema
     "Media": _object({"kind": {"enum": ["photo", "video", "embed"]}, "caption": STRING, "credit": STRING,
                       "url": STRING}),
     "Blog": _object({"slug": STRING, "title": STRING, "description": STRING, "language": STRING,
@@ -71,7 +73,8 @@ SCHEMAS: dict[str, Any] = {
                              "format": {"enum": list(ingest.FORMATS)}}),
 }
 
-_BLOG_LINKS = {name: {"operationId": operation, "parameters": {"slug": "$response.body#/slug"}}
+# From a blog just made, the operations on it (other modules add theirs).
+BLOG_LINKS = {name: {"operationId": operation, "parameters": {"slug": "$response.body#/slug"}}
                for name, operation in (("GetBlog", "getBlog"), ("ChangeBlog", "changeBlog"),
                                        ("ListEntries", "listEntries"), ("PostEntry", "postEntry"),
                                        ("ExportBlog", "exportBlog"))}
@@ -85,7 +88,7 @@ PATHS: dict[str, Any] = {
             _object({"blogs": {"type": "array", "items": ref("Blog")}}), "Blogs")}},
         "post": {"operationId": "createBlog", "summary": "Create a blog", "security": SECURE,
                  "requestBody": json_body(ref("BlogInput")),
-                 "responses": {"201": {**json_content(ref("Blog"), "Created"), "links": _BLOG_LINKS},
+                 "responses": {"201": {**json_content(ref("Blog"), "Created"), "links": BLOG_LINKS},
                                **WRITE_ERRORS, "409": {"$ref": "#/components/responses/Conflict"}}},
     },
     "/api/blogs/{slug}": {
@@ -125,7 +128,10 @@ PATHS: dict[str, Any] = {
     "/api/blogs/{slug}/import": {
         "parameters": [SLUG,
                        {"name": "format", "in": "query", "schema": {"enum": list(ingest.FORMATS)}},
-                       {"name": "timezone", "in": "query", "schema": ref("TimeZone")}],
+                       {"name": "timezone", "in": "query", "schema": ref("TimeZone")},
+                       {"name": "date", "in": "query", "schema": {"type": "string", "format": "date",
+                                                                  "pattern": validate.whole("[0-9]{4}-[0-9]{2}-[0-9]{2}")},
+                        "description": "day of the newest entry, for plain text that shows no date"}],
         "post": {"operationId": "importBlog",
                  "summary": "Import a live blog (plain text, LiveBlogPosting JSON-LD, or an export)",
                  "security": SECURE,
@@ -159,7 +165,8 @@ def spec(server: str, config: Mapping[str, Any]) -> dict[str, Any]:
         "servers": [{"url": server}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {**SCHEMAS, **validate.schemas(int(config["MAX_ENTRY_CHARS"]))},
+            "schemas": {**{name: schema(config) if callable(schema) else schema for name, schema in SCHEMAS.items()},
+                        **validate.schemas(int(config["MAX_ENTRY_CHARS"]))},
             "parameters": {"PerPage": per_page},
             "responses": {name: json_content(ref("Error"), text) for name, text in (
                 ("BadRequest", "Bad JSON or fields"), ("NotFound", "No such blog or entry"),
@@ -167,5 +174,5 @@ def spec(server: str, config: Mapping[str, Any]) -> dict[str, Any]:
                 ("Unauthorized", "No bearer token"), ("Forbidden", "Wrong bearer token"),
                 ("Conflict", "Slug already taken"))},
         },
-        "paths": {**PATHS, **pronunciation_paths()},
+        "paths": PATHS,
     }

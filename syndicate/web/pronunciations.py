@@ -10,8 +10,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..pronunciations import LexiconError, lexicon_from_json, load_file, pronunciation_from_json
-from ..validate import LANGUAGE
+from ..pronunciations import LexiconError, language_tag, lexicon_from_json, load_file, pronunciation_from_json
+from . import pronunciations_spec  # noqa: F401  (adds these routes to the OpenAPI document)
+from ..validate import InvalidInput
 from .api import _json_body
 from .auth import writer
 from .context import services
@@ -40,9 +41,10 @@ def _listing(slug: str, **extra: Any) -> Response:
 
 def _language_arg() -> str | None:
     language = request.args.get("language")
-    if language is not None and language and not LANGUAGE.match(language):
-        raise ApiError(400, "invalid", "language must be a language tag such as 'en', or empty", "language")
-    return None if language is None else language.lower()
+    try:
+        return None if language is None else language_tag(language)
+    except InvalidInput as exc:  # too long is a bad query (400), not a body too large (413)
+        raise InvalidInput(exc.message, "language") from None
 
 
 @bp.get("")

@@ -6,18 +6,22 @@ so a request never waits on another site.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify
 
-from ..follow import check_url, parse_interval
+from ..follow import SOURCE_URL, check_url, interval_schema, parse_interval
 from ..store.sources import Sources
+from ..validate import InvalidInput
+from . import openapi
+from .api import _json_body
 from .auth import writer
 from .context import links, services
 from .errors import ApiError
 
 bp = Blueprint("sources", __name__, url_prefix="/api")
 DEFAULT_INTERVAL = 60
+FIELDS = {"url", "interval"}
 
 
 def _sources() -> Sources:
@@ -41,22 +45,16 @@ def get_source(slug: str):
 @writer
 def put_source(slug: str):
     services().store.require_blog(slug)
-    if request.mimetype != "application/json":
-        raise ApiError(415, "unsupported_media_type", "send JSON with 'Content-Type: application/json'")
-    body = request.get_json(silent=True)
+    body = _json_body()
     if not isinstance(body, dict):
-        raise ApiError(400, "bad_json", "the body must be a JSON object: {\"url\": ..., \"interval\": ...}")
-    unknown = set(body) - {"url", "interval"}
+        raise InvalidInput("the body must be a JSON object: {\"url\": ..., \"interval\": ...}", code="bad_json")
+    unknown = sorted(set(body) - FIELDS)
     if unknown:
-        raise ApiError(400, "invalid", f"unknown field {sorted(unknown)[0]!r}", sorted(unknown)[0])
-    try:
-        url = check_url(body.get("url"))
-    except ValueError as exc:
-        raise ApiError(400, "invalid", str(exc), "url") from None
-    try:
-        interval = parse_interval(body.get("interval", DEFAULT_INTERVAL), current_app.config["FOLLOW_MIN_INTERVAL"])
-    except ValueError as exc:
-        raise ApiError(400, "invalid", str(exc), "interval") from None
+        raise InvalidInput(f"unknown field {unknown[0]!r}; allowed: {', '.join(sorted(FIELDS))}", unknown[0])
+    if "url" not in body:
+        raise InvalidInput("url is required", "url")
+    url = check_url(body["url"])
+    interval = parse_interval(body.get("interval", DEFAULT_INTERVAL), current_app.config["FOLLOW_MIN_INTERVAL"])
     source, created = _sources().put(slug, url, interval)
     response = jsonify(source.to_json())
     if created:
@@ -74,37 +72,33 @@ def delete_source(slug: str):
     return Response(status=204)
 
 
-SOURCE_SCHEMA = {"type": "object", "properties": {
-    "url": {"type": "string"}, "interval": {"type": "integer", "description": "seconds between polls"},
+# -- the OpenAPI description, from the same declarations as the checks --------------------
+
+def _source_input(config: Mapping[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": ["url"], "additionalProperties": False, "properties": {
+        "url": SOURCE_URL.schema(),
+        "interval": {**interval_schema(int(config["FOLLOW_MIN_INTERVAL"])), "default": DEFAULT_INTERVAL}}}
+
+
+_TIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
+openapi.SCHEMAS["Source"] = {"type": "object", "properties": {
+    "url": openapi.STRING, "interval": {"type": "integer", "description": "seconds between polls"},
     "polling": {"type": "boolean", "description": "a poller holds the source right now"},
-    "last_fetch": {"type": ["string", "null"], "format": "date-time"},
-    "last_change": {"type": ["string", "null"], "format": "date-time"},
+    "last_fetch": _TIME_OR_NULL, "last_change": _TIME_OR_NULL,
     "last_status": {"type": ["integer", "null"]}, "last_error": {"type": ["string", "null"]},
-    "next_poll": {"type": ["string", "null"], "format": "date-time"},
-    "failures": {"type": "integer", "description": "failed polls in a row"}}}
-
-
-def document(spec: dict[str, Any]) -> dict[str, Any]:
-    """Add the source routes, and the import's `date` parameter, to the OpenAPI document."""
-    ok = {"description": "The source's status", "content": {"application/json": {"schema": SOURCE_SCHEMA}}}
-    errors = {code: {"$ref": f"#/components/responses/{name}"} for code, name in (
-        ("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"),
-        ("415", "WrongType"))}
-    body = {"type": "object", "required": ["url"], "additionalProperties": False, "properties": {
-        "url": {"type": "string", "description": "an http(s) page with a live blog"},
-        "interval": {"type": ["integer", "string"], "description": "seconds, or like 60s, 5m, 1h (default 60)"}}}
-    spec["paths"]["/api/blogs/{slug}/source"] = {
-        "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "get": {"summary": "The followed source and its polling status", "responses": {
-            "200": ok, "404": errors["404"]}},
-        "put": {"summary": "Follow a live page (polled in the background)", "security": [{"bearer": []}],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
-                "responses": {"200": ok, "201": ok, **errors}},
-        "delete": {"summary": "Stop following", "security": [{"bearer": []}],
-                   "responses": {"204": {"description": "Stopped"}, **errors}},
-    }
-    imports = spec["paths"].get("/api/blogs/{slug}/import")
-    if imports is not None:
-        imports["parameters"].append({"name": "date", "in": "query", "schema": {"type": "string", "format": "date"},
-                                      "description": "day of the newest entry, for plain text that shows no date"})
-    return spec
+    "next_poll": _TIME_OR_NULL, "failures": {"type": "integer", "description": "failed polls in a row"}}}
+openapi.SCHEMAS["SourceInput"] = _source_input  # its limits come from the configuration
+_STATUS = openapi.json_content(openapi.ref("Source"), "The source's status")
+_LINKS = {name: {"operationId": operation, "parameters": {"slug": "$request.path.slug"}}
+          for name, operation in (("GetSource", "getSource"), ("StopFollowing", "stopFollowing"))}
+openapi.BLOG_LINKS["FollowSource"] = {"operationId": "followSource", "parameters": {"slug": "$response.body#/slug"}}
+openapi.PATHS["/api/blogs/{slug}/source"] = {
+    "parameters": [openapi.SLUG],
+    "get": {"operationId": "getSource", "summary": "The followed source and its polling status",
+            "responses": {"200": _STATUS, **openapi.ERRORS}},
+    "put": {"operationId": "followSource", "summary": "Follow a live page (polled in the background)",
+            "security": openapi.SECURE, "requestBody": openapi.json_body(openapi.ref("SourceInput")),
+            "responses": {"200": _STATUS, "201": {**_STATUS, "links": _LINKS}, **openapi.WRITE_ERRORS}},
+    "delete": {"operationId": "stopFollowing", "summary": "Stop following", "security": openapi.SECURE,
+               "responses": {"204": {"description": "Stopped"}, **openapi.WRITE_ERRORS}},
+}
