@@ -1,8 +1,10 @@
 """`python -m bench`: measure every figure and write BENCHMARKS.md.
 
-    python -m bench                 # everything, a few minutes on a 2-core machine
+    python -m bench                 # every figure but quality, a few minutes on a 2-core machine
     python -m bench --quick         # tiny sizes (a smoke run); writes to --out
     python -m bench --only scale,memory --out /tmp/b.md
+    python -m bench --only quality  # voices judged by two recognisers and DNSMOS: only when named
+                                    # (pip install -e ".[bench]")
     python -m bench --profile prof/ # also write cProfile output of the measured paths
 
 The machine notes name the git commit measured; set BENCH_SOURCE to name the source when
@@ -26,13 +28,18 @@ from .machine import machine_notes
 from .markdown import render, write
 
 # Figure modules in table order; speech runs before batch, which reuses its raw baseline.
-FIGURES = ("speech", "batch", "serving", "scale", "memory")
+FIGURES = ("speech", "batch", "serving", "scale", "memory", "workers", "catchup", "quality")
+# Run only when named in --only: the speech-quality judges are optional packages and take ~25 min.
+OPTIONAL = ("quality",)
 ROW_NAMES = {
     "speech": ["1. Speech: post → clip in podcast feed"],
     "batch": ["2. Batch: import with audio", "2. Batch: audio seconds produced per CPU second"],
     "serving": None,  # from serving.figures()
     "scale": ["4. Publish one entry"],
     "memory": ["5. Memory: peak RSS"],
+    "workers": None,  # from workers.figures()
+    "catchup": ["7. Catch-up episode"],
+    "quality": None,  # from quality.figures()
 }
 
 
@@ -54,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a figure fails with an error")
     args = parser.parse_args(argv)
 
-    chosen = [f for f in FIGURES if not args.only or f in args.only.split(",")]
+    chosen = [f for f in FIGURES if f in args.only.split(",") or (not args.only and f not in OPTIONAL)]
     unknown = set(filter(None, args.only.split(","))) - set(FIGURES)
     if unknown:
         parser.error(f"unknown figure(s): {', '.join(sorted(unknown))}")

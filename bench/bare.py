@@ -1,5 +1,6 @@
 """The bare endpoint: a minimal WSGI app answering with bytes captured from syndicate, under the
-same waitress settings as `syndicate serve` (threads=8). It does only what HTTP needs for the
+same server and settings as the benchmarked `syndicate serve` (`syndicate.server.run`, one web
+process of 8 threads). It does only what HTTP needs for the
 measured requests (a dict lookup, If-None-Match, one byte range), so it is the floor of what a
 Python server on this machine can do with the same bytes.
 
@@ -50,10 +51,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("fixtures", type=Path)
     args = parser.parse_args(argv)
-    import waitress
+    from syndicate import server
 
     fixtures = pickle.loads(args.fixtures.read_bytes())
-    waitress.serve(make_app(fixtures), host=args.host, port=args.port, threads=8, ident="syndicate", _quiet=True)
+    server.run(make_app(fixtures), args.host, args.port, processes=1)
 
 
 if __name__ == "__main__":

@@ -128,19 +128,20 @@ def fill(store, slug: str, count: int, source: Sample, *, with_audio: bool = Tru
     from syndicate.store.schema import entries
 
     texts = _texts(source)
-    with store.write() as conn:
-        blog = store._blog(conn, slug)
+    with store.transaction() as tx:
+        conn = tx.conn
+        blog = tx.blog(slug)
         for i in range(count):
             headline, html, text = next(texts)
             values = {"headline": f"{headline} ({i + 1})" if headline else "", "html": html, "text": text,
                       "published": start + timedelta(minutes=2 * i), "media": [], "key_event": i % 10 == 0}
-            store._insert_entry(conn, blog.id, values, entry_id=None, speak=False)
+            tx.insert_entry(blog.id, values, speak=False)
         if with_audio:
             conn.execute(entries.update().where(entries.c.blog_id == blog.id, entries.c.audio_status.is_(None))
                          .values(audio_status="ready", audio_file=sa.literal(f"{slug}/") + entries.c.id + ".mp3",
                                  audio_bytes=190_000, audio_duration=15.8, audio_voice="flite:slt",
                                  audio_transcript=entries.c.text))
-        store._touch(conn, blog.id, content=True)
+        tx.touch(blog.id, content=True)
 
 
 def new_entry(source: Sample, n: int) -> dict[str, Any]:
@@ -154,7 +155,7 @@ def new_entry(source: Sample, n: int) -> dict[str, Any]:
 
 
 def rebuild_costs(svc, slug: str, runs: int = 5) -> tuple[float, float]:
-    """Median seconds of one `Publisher.blog_changed` after a change that only bumps the blog's
+    """Median seconds of one `Publisher.publish` after a change that only bumps the blog's
     version, and of the part of it spent drawing the cover image (0 when the cover is reused)."""
     import time
 
@@ -176,13 +177,14 @@ def rebuild_costs(svc, slug: str, runs: int = 5) -> tuple[float, float]:
     formats.build_cover = counted
     try:
         for _ in range(runs):
-            with svc.store.write() as conn:
-                svc.store._touch(conn, svc.store._blog(conn, slug).id, content=False)
+            with svc.store.transaction() as tx:
+                tx.touch(tx.blog(slug).id, content=False)
             spent[0] = 0.0
             start = time.perf_counter()
-            svc.publisher.blog_changed(slug)
+            svc.publisher.publish(slug)
             rebuild.append(time.perf_counter() - start)
             cover.append(spent[0])
     finally:
         formats.build_cover = original
     return median(rebuild), median(cover)
+

@@ -40,14 +40,15 @@ def paths(slug: str, entries: int, feed_items: int, page_entries: int) -> list[s
 
 def attribute(data_dir, urls: list[str]) -> dict[str, float]:
     """Where the memory goes, measured in this process with tracemalloc (Python allocations only):
-    the app answers every URL once, then each cache the publisher keeps is emptied in turn and
-    the drop is what it held. Keys: 'held' (all that stayed), 'documents', 'items', 'peak'."""
+    the app answers every URL once, then each cache is emptied in turn (the file handler's copy of
+    hot files, the rendered feed items) and the drop is what it held. Keys: 'held' (all that
+    stayed), 'documents', 'items', 'peak'."""
     import gc
     import tracemalloc
 
     app = make_app(data_dir, BASE_URL="")
     client = app.test_client()
-    publisher = services(app).publisher
+    files = app.wsgi_app  # the published tree's file handler
     out: dict[str, float] = {}
     tracemalloc.start()
     try:
@@ -64,7 +65,7 @@ def attribute(data_dir, urls: list[str]) -> dict[str, float]:
             gc.collect()
             return before - tracemalloc.get_traced_memory()[0]
 
-        cache = getattr(publisher, "_cache", None)
+        cache = getattr(files, "_hot", None)
         if cache is not None and hasattr(cache, "clear"):
             out["documents"] = drop(cache.clear)
         try:
@@ -91,7 +92,7 @@ def run(ctx: Context) -> Report:
         say(f"memory: filling {slug} with {entries:,} entries")
         svc.newsroom.create_blog(slug, source.blog_fields(f"Memory {slug}"))
         fill(svc.store, slug, entries, source)
-        svc.publisher.blog_changed(slug)
+        svc.publisher.publish(slug)
     feed_items, page_entries = app.config["FEED_ITEMS"], app.config["PAGE_ENTRIES"]
     svc.store.close()
     urls = [p for slug in slugs for p in paths(slug, entries, feed_items, page_entries)]
@@ -99,14 +100,15 @@ def run(ctx: Context) -> Report:
     server = syndicate_server(data_dir, free_port(), ctx.folder("memory") / "syndicate.log")
     with server:
         time.sleep(0.5)
-        idle = proc_status(server.pid, "VmRSS")
+        pid = server.serving_pid()  # gunicorn's web process, not its arbiter
+        idle = proc_status(pid, "VmRSS")
         say(f"memory: fetching {len(urls)} documents")
         with ThreadPoolExecutor(8) as pool:
             fetched = list(pool.map(lambda p: fetch(server.url + p), urls))
         statuses = [f.status for f in fetched]
         doc_bytes = sum(len(f.body) for f in fetched)
         largest = max(len(f.body) for f in fetched)
-        after_first = proc_status(server.pid, "VmRSS")
+        after_first = proc_status(pid, "VmRSS")
         say(f"memory: {seconds} s of load over every document")
         if wrk_path():
             load = wrk(server.url + "/", seconds, script=rotating_script(ctx.folder("memory") / "paths.lua", urls))
@@ -114,8 +116,8 @@ def run(ctx: Context) -> Report:
         else:
             load = python_load([server.url + p for p in urls], seconds)
             tool = "a Python client (wrk missing)"
-        peak = proc_status(server.pid, "VmHWM")
-        end = proc_status(server.pid, "VmRSS")
+        peak = proc_status(pid, "VmHWM")
+        end = proc_status(pid, "VmRSS")
 
     say("memory: attributing memory in-process (tracemalloc)")
     parts = attribute(data_dir, urls)
@@ -127,9 +129,7 @@ def run(ctx: Context) -> Report:
         status(peak < LIMIT),
         f"RSS {fmt_mb(after_first)} after one pass, {fmt_mb(end)} at the end; {load.rps:,.0f} req/s by {tool}"
         + (f"; {bad} non-200 on the first pass" if bad else "") + (f"; {load.bad} errors under load" if load.bad else "")))
-    from syndicate import publish
-
-    cache = getattr(publish, "CACHE_SIZE", None)  # documents the publisher keeps in memory
+    cache = None  # files are kept in memory up to a size in bytes (web/files.py), not a count
 
     if bad:
         first = next((p, f.status) for p, f in zip(urls, fetched) if f.status != 200)
@@ -148,7 +148,7 @@ def run(ctx: Context) -> Report:
     split = [f"{fmt_mb(parts['held'])} stays allocated by Python objects after answering every URL once "
              f"(transient peak {fmt_mb(parts['peak'])} one at a time)"]
     if "documents" in parts:
-        split.append(f"{fmt_mb(parts['documents'])} of it in the cache of built documents")
+        split.append(f"{fmt_mb(parts['documents'])} of it in the file handler's copy of hot files")
     if "items" in parts:
         split.append(f"{fmt_mb(parts['items'])} in the cache of rendered feed items")
     report.details.append("in-process, measured with tracemalloc: " + ", ".join(split))
@@ -170,7 +170,7 @@ def run(ctx: Context) -> Report:
                f"their HTML, text and transcript, alive)" if items > 1e6 else "")
             + f". Documents are cached by count (up to {cache or '?'}), whatever their size, most of them "
             f"old pages of feeds that readers rarely ask for; on top come the objects of up to 8 documents "
-            f"built at once by waitress's 8 threads and the fragmentation they leave in glibc's per-thread "
+            f"built at once by the web process's 8 threads and the fragmentation they leave in glibc's per-thread "
             f"heaps. " + upper_first("; ".join(remedies)) + " would bring the peak under 150 MB; running the "
             "server with MALLOC_ARENA_MAX=2 helps a little (about 8 MB less in one trial on this machine).")
     return report

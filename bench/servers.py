@@ -1,5 +1,5 @@
 """Servers and load for the HTTP figures: `syndicate serve`, a bare WSGI endpoint under the same
-waitress settings, nginx on a static export, and wrk. Everything listens on 127.0.0.1 only, and
+server and settings, nginx on a static export, and wrk. Everything listens on 127.0.0.1 only, and
 every process started here is stopped here, by its own pid."""
 from __future__ import annotations
 
@@ -86,6 +86,12 @@ class Process:
             proc.kill()
             proc.wait(timeout=10)
 
+    def serving_pid(self) -> int:
+        """The process answering requests: the one web process under gunicorn's arbiter, or
+        the process itself (a single-process server)."""
+        children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent_of(int(p)) == self.pid]
+        return children[0] if len(children) == 1 else self.pid
+
     def __enter__(self) -> "Process":
         return self.start()
 
@@ -93,11 +99,19 @@ class Process:
         self.stop()
 
 
+def _parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def syndicate_server(data_dir: Path, port: int, log: Path, **env: str) -> Process:
-    """`syndicate serve` (waitress, threads=8) with no speech workers."""
+    """`syndicate serve` (one web process of 8 threads, as the bare endpoint) with no speech workers."""
     environ = {"SYNDICATE_DATA_DIR": str(data_dir), "SYNDICATE_SPEECH_WORKERS": "-1",
                "PYTHONPATH": str(ROOT), **env}
-    command = [sys.executable, "-m", "syndicate.cli", "serve", "--host", HOST, "--port", str(port), "--workers", "0"]
+    command = [sys.executable, "-m", "syndicate.cli", "serve", "--host", HOST, "--port", str(port), "--workers", "0",
+               "--web-processes", "1"]
     return Process("syndicate serve", command, port, env=environ, log=log)
 
 
@@ -133,6 +147,53 @@ http {{
     }}
 }}
 """
+
+
+DEPLOY_NGINX = ROOT / "deploy" / "nginx.conf"
+DEPLOY_MAIN = """\
+worker_processes 2;
+user root;
+pid {work}/nginx.pid;
+error_log {work}/error.log warn;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    keepalive_requests 100000;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi;
+    uwsgi_temp_path {work}/uwsgi;
+    scgi_temp_path {work}/scgi;
+    include {work}/syndicate.conf;
+}}
+"""
+
+
+def render_deploy_nginx(tree: Path, app_port: int, port: int) -> str:
+    """deploy/nginx.conf with its three EDIT values set: the tree, the app's port, our port."""
+    text = DEPLOY_NGINX.read_text(encoding="utf-8")
+    for default, value in (("root /srv/syndicate/public;", f"root {tree};"),
+                           ("server 127.0.0.1:8000;", f"server {HOST}:{app_port};"),
+                           ("listen 80;", f"listen {HOST}:{port};")):
+        if text.count(default) != 1:
+            raise ValueError(f"deploy/nginx.conf: expected one {default!r}")
+        text = text.replace(default, value)
+    return text
+
+
+def nginx_deploy_server(tree: Path, app_port: int, work: Path, port: int) -> Process | None:
+    """nginx with the shipped deploy/nginx.conf, serving `tree` and passing the rest to the
+    app on `app_port`; None when nginx is not installed."""
+    binary = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+    if binary is None:
+        return None
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "syndicate.conf").write_text(render_deploy_nginx(tree, app_port, port))
+    conf = work / "nginx.conf"
+    conf.write_text(DEPLOY_MAIN.format(work=work))
+    command = [binary, "-p", str(work), "-c", str(conf), "-e", str(work / "error.log")]
+    return Process("nginx (deploy config)", command, port, log=work / "stdout.log", stop_signal=signal.SIGQUIT)
 
 
 def nginx_server(site: Path, work: Path, port: int) -> Process | None:

@@ -2,8 +2,9 @@
 clip being published in the podcast feed, against the raw pipeline on the same text.
 
 Posting is `Newsroom.add_entry` (what the API's POST does after validation). A `SpeechWorker`
-runs in a thread of the same process, polling the queue every 50 ms as `syndicate serve`'s
-workers do; the clock stops when the podcast feed written under feeds/ lists the entry (the feed
+runs in a thread of the same process, waiting for work as `syndicate serve`'s workers do, and
+the publisher's watch rebuilds a blog when its version changes; the clock stops when the podcast
+feed in the published tree lists the entry (the feed
 only lists entries whose clip is ready, so that is when a podcast app can fetch it).
 
 The raw pipeline is the engine's synthesis of the entry's prepared text (`prepare_speech`, not
@@ -23,7 +24,8 @@ from .data import entry_fields, make_app, rebuild_costs, sample, services
 TITLE = "Speech overhead"
 METHOD = ("For each of the {count} entries of the bundled sample blog: `Newsroom.add_entry`, with a "
           "speech worker thread polling the queue every 50 ms in the same process, until the "
-          "podcast feed written under feeds/ lists the entry (its clip is ready and published). "
+          "podcast feed in the published tree lists the entry (its clip is ready and published by the "
+          "publisher's watch, every 0.05 s here). "
           "Baseline: the voice's `synthesize` on the entry's prepared text plus lameenc encoding to "
           "the same MP3 format, called directly. Each entry is posted to a fresh blog in each of "
           "{runs} rounds (so no clip is reused); value and baseline are the sums over the entries of "
@@ -79,7 +81,7 @@ def wait_for(path: Path, needle: bytes, failed=lambda: None, timeout: float = 60
 
 
 def run(ctx: Context) -> Report:
-    from syndicate.links import entry_guid
+    from syndicate.links import episode_guid
     from syndicate.speech.prepare import prepare_speech
     from syndicate.speech.voices import choose_voice
     from syndicate.speech.worker import SpeechWorker
@@ -91,7 +93,7 @@ def run(ctx: Context) -> Report:
     svc = services(app)
     config = app.config
     voice = choose_voice(source.language, "offline")
-    feeds = Path(config["DATA_DIR"]) / "feeds"
+    feeds = svc.settings.tree / "blogs"
 
     posted: list[list[float]] = [[] for _ in items]
     raw: list[list[float]] = [[] for _ in items]
@@ -100,9 +102,10 @@ def run(ctx: Context) -> Report:
     raw_cpu: list[tuple[float, float]] = []  # (audio seconds, CPU seconds) of the raw pipeline
 
     stop = threading.Event()
-    worker = SpeechWorker(svc.store, config, svc.publisher, name="bench-speech")
-    thread = threading.Thread(target=worker.run, args=(stop, 0.05), name="bench-speech", daemon=True)
+    worker = SpeechWorker(svc.store, config, name="bench-speech")
+    thread = threading.Thread(target=worker.run, args=(stop,), name="bench-speech", daemon=True)
     thread.start()
+    watcher = svc.publisher.watch(stop, interval=0.05)  # as in `serve`: publishes what workers change
     try:
         for round_ in range(runs):
             slug = f"speech-{round_}"
@@ -114,7 +117,7 @@ def run(ctx: Context) -> Report:
                 fields = entry_fields(item)
                 start = time.perf_counter()
                 entry = svc.newsroom.add_entry(slug, fields)
-                wait_for(feed, entry_guid(entry.id).encode(), lambda: clip_error(svc.store, slug, entry.id))
+                wait_for(feed, episode_guid(entry.id).encode(), lambda: clip_error(svc.store, slug, entry.id))
                 posted[i].append(time.perf_counter() - start)
 
                 text = prepare_speech(entry, timezone=blog.timezone, language=blog.language)
@@ -127,6 +130,7 @@ def run(ctx: Context) -> Report:
     finally:
         stop.set()
         thread.join(timeout=30)
+        watcher.join(timeout=30)
 
     # The same without the polling worker: post, then run the job at once in this thread.
     slug = "speech-drain"

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from .pronunciations import LexiconError, load_file
+
 PREFIX = "SYNDICATE_"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 class ConfigError(ValueError):
@@ -40,9 +43,11 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DATA_DIR", "", str, "Folder for the SQLite file, feeds/ and audio/ (default: the current directory)."),
+    Setting("DATA_DIR", "", str, "Folder for the SQLite file and the published tree public/ (default: the "
+            "current directory)."),
     Setting("DATABASE_URL", "", str, "SQLAlchemy URL (default: SQLite file syndicate.db in the data dir)."),
-    Setting("BASE_URL", "", str, "Public URL of the service, used in feeds and links (default: the request's host)."),
+    Setting("BASE_URL", "", str, "Public URL of the service, written into every published link (default: the "
+            f"address `serve` or `demo` listens on; {DEFAULT_BASE_URL} for other commands). Never taken from a request."),
     Setting("API_TOKEN", "", str, "Bearer token required for writes (the demo generates one)."),
     Setting("MAX_REQUEST_BYTES", 1_000_000, int, "Largest request body accepted (413 above it)."),
     Setting("MAX_ENTRY_CHARS", 20_000, int, "Longest entry body accepted, in characters (413 above it)."),
@@ -50,16 +55,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FEED_ITEMS", 100, int, "Items per feed document; older items are on RFC 5005 pages."),
     Setting("PAGE_ENTRIES", 50, int, "Entries per page of the text view."),
     Setting("WEBSUB_HUB", "", str, "WebSub hub URL: advertised in feed headers and pinged on change."),
-    Setting("TTS_ENGINE", "offline", str, "Speech engine: 'offline' (flite/espeak-ng) or 'gtts' (needs network)."),
+    Setting("TTS_ENGINE", "offline", str, "Speech engine: 'offline' (festival/flite/espeak-ng), 'gtts' (needs "
+            "network) or 'piper' (pip install 'syndicate[piper]', with PIPER_MODEL)."),
+    Setting("PIPER_MODEL", "", str, "Path of the Piper voice model (.onnx, its .onnx.json beside it) for "
+            "TTS_ENGINE 'piper'; blogs in other languages keep the offline voice."),
+    Setting("LEXICON", "", str, "Default pronunciation lexicon for every blog: a TOML or JSON file "
+            "(a blog's own pronunciations win over it)."),
     Setting("TTS_TIMEOUT", 10.0, float, "Seconds gTTS may take per request before the offline voice takes over."),
     Setting("SPEECH_WORKERS", 0, int, "Background speech workers (0: one per CPU core; -1: none)."),
     Setting("SPEECH_RETRIES", 5, int, "Attempts before a clip is marked failed."),
     Setting("LOUDNESS_LUFS", -19.0, float, "Integrated loudness target of every clip."),
     Setting("TRUE_PEAK_DBTP", -1.5, float, "Ceiling for the clip's peaks."),
     Setting("MP3_BITRATE", 96, int, "MP3 bit rate in kbps (CBR)."),
-    Setting("VERSION_CHECK_SECONDS", 1.0, float, "How long a web process trusts its cached blog versions: "
-            "changes made by other processes (speech workers, other servers) show within this time."),
+    Setting("PUBLISH_INTERVAL", 0.5, float, "How often `serve` and `demo` look for blogs changed by other processes "
+            "(speech workers, the CLI) and publish them, in seconds."),
     Setting("IMPORT_TIMEOUT", 10.0, float, "Seconds allowed to fetch an import source given as a URL."),
+    Setting("FOLLOW_TIMEOUT", 10.0, float, "Seconds allowed for one fetch of a followed live page."),
+    Setting("FOLLOW_MAX_BYTES", 5_000_000, int, "Largest followed page accepted, in bytes."),
+    Setting("FOLLOW_MIN_INTERVAL", 15, int, "Shortest polling interval a followed page may ask for, in seconds."),
+    Setting("FOLLOW_MAX_BACKOFF", 3600, int, "Longest wait between polls of a failing page, in seconds."),
+    Setting("PODCAST_OWNER_NAME", "", str, "Podcast owner's name (itunes:owner) for every blog without its own."),
+    Setting("PODCAST_OWNER_EMAIL", "", str, "Podcast owner's e-mail (itunes:email): how Apple verifies ownership."),
+    Setting("CATCHUP_MINUTES", 5.0, float, "Remake a live blog's catch-up episode at most this often "
+            "(minutes; an ended blog gets a final one at once; negative: no catch-up episodes)."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -94,12 +112,56 @@ def load(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
     values["DATA_DIR"] = str(Path(values["DATA_DIR"] or data_dir).resolve())
     if not values["DATABASE_URL"]:
         values["DATABASE_URL"] = "sqlite:///" + os.path.join(values["DATA_DIR"], "syndicate.db")
-    if values["TTS_ENGINE"] not in {"offline", "gtts"}:
-        raise ConfigError(f"config: {PREFIX}TTS_ENGINE must be 'offline' or 'gtts', not {values['TTS_ENGINE']!r}")
+    if values["TTS_ENGINE"] not in {"offline", "gtts", "piper"}:
+        raise ConfigError(f"config: {PREFIX}TTS_ENGINE must be 'offline', 'gtts' or 'piper', "
+                          f"not {values['TTS_ENGINE']!r}")
+    if values["TTS_ENGINE"] == "piper" and not os.path.isfile(values["PIPER_MODEL"]):
+        raise ConfigError(f"config: {PREFIX}TTS_ENGINE is 'piper': set {PREFIX}PIPER_MODEL to a voice's "
+                          f".onnx file (now {values['PIPER_MODEL']!r})")
+    if values["LEXICON"]:
+        if not os.path.isfile(values["LEXICON"]):
+            raise ConfigError(f"config: {PREFIX}LEXICON: no such file {values['LEXICON']!r}")
+        try:
+            load_file(values["LEXICON"])
+        except LexiconError as exc:
+            raise ConfigError(f"config: {PREFIX}LEXICON: {exc}") from exc
+    email = values["PODCAST_OWNER_EMAIL"]
+    if email and ("@" not in email or any(c.isspace() for c in email)):
+        raise ConfigError(f"config: {PREFIX}PODCAST_OWNER_EMAIL must be an e-mail address, not {email!r}")
     for name in ("FEED_ITEMS", "PAGE_ENTRIES", "MAX_REQUEST_BYTES", "MAX_ENTRY_CHARS", "MAX_ENTRIES_PER_LIST"):
         if values[name] < 1:
             raise ConfigError(f"config: {PREFIX}{name} must be at least 1")
     return values
+
+
+def _field_type(setting: Setting) -> type:
+    return bool if setting.kind is _bool else setting.kind  # type: ignore[return-value]
+
+
+# The settings as one typed, frozen value: `Settings.feed_items`, `Settings.tree`, ...
+Settings = make_dataclass(
+    "Settings",
+    [(s.name.lower(), _field_type(s)) for s in SETTINGS] + [("listen_url", str, field(default=""))],
+    frozen=True,
+    namespace={
+        "__doc__": "Every setting, typed and frozen (see SETTINGS), and the paths and URL they imply.",
+        "public_url": property(lambda self: (self.base_url or self.listen_url or DEFAULT_BASE_URL).rstrip("/"),
+                               doc="Where links in published files point: BASE_URL, else the address "
+                                   "`serve`/`demo` listen on, else http://127.0.0.1:8000."),
+        "tree": property(lambda self: Path(self.data_dir) / "public",
+                         doc="The published tree: every file a reader fetches, laid out as its URL."),
+        "audio_dir": property(lambda self: Path(self.data_dir) / "public" / "audio",
+                              doc="The clips, under the tree's audio/ folder."),
+        "publish_state": property(lambda self: Path(self.data_dir) / "publisher",
+                                  doc="The publisher's manifests and locks (beside the tree, never served)."),
+    },
+)
+
+
+def settings(values: Mapping[str, Any]) -> Any:
+    """The `Settings` of values resolved by `load` (the Flask config holds the same values)."""
+    return Settings(**{s.name.lower(): values[s.name] for s in SETTINGS},
+                    listen_url=str(values.get("LISTEN_URL") or ""))
 
 
 def speech_workers(values: Mapping[str, Any]) -> int:

@@ -45,6 +45,25 @@ class Audio:
 
 
 @dataclass(frozen=True)
+class Pronunciation:
+    """How to say a word or phrase: `say` is a respelling every engine can speak; `phonemes`
+    are (engine, phoneme string) pairs for engines that take phonemes (their own notation).
+    An empty `language` applies to every language."""
+
+    word: str
+    say: str
+    phonemes: tuple[tuple[str, str], ...] = ()
+    whole_word: bool = True
+    case_sensitive: bool = False
+    language: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"word": self.word, "say": self.say, "phonemes": dict(self.phonemes),
+                "whole_word": self.whole_word, "case_sensitive": self.case_sensitive,
+                "language": self.language}
+
+
+@dataclass(frozen=True)
 class Blog:
     """A live blog. `version` goes up by one on every change to the blog or its entries."""
 
@@ -60,9 +79,13 @@ class Blog:
     link: str = ""
     status: str = "live"
     background: str = ""  # paragraphs after the entries in an imported page, plain text
+    owner_name: str = ""  # the podcast's itunes:owner; "" falls back to the service's setting
+    owner_email: str = ""
     version: int = 1
     changed: datetime | None = None  # last change of any output, audio included
     id: int | None = None  # the store's row id; not part of the public JSON
+    # The blog's pronunciation lexicon: loaded where speech needs it (a speech job), else empty.
+    pronunciations: tuple[Pronunciation, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         from .timeutil import to_rfc3339
@@ -76,6 +99,8 @@ class Blog:
             "author": self.author,
             "link": self.link,
             "status": self.status,
+            "owner_name": self.owner_name,
+            "owner_email": self.owner_email,
             "created": to_rfc3339(self.created),
             "updated": to_rfc3339(self.updated),
         }
@@ -113,6 +138,45 @@ class Entry:
 
     def with_(self, **changes: Any) -> Entry:
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One entry's part of a catch-up episode: when it starts and ends (seconds), its title."""
+
+    start: float
+    end: float
+    entry_id: str
+    title: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "entry_id": self.entry_id, "title": self.title}
+
+
+@dataclass(frozen=True)
+class Catchup:
+    """A blog's catch-up episode: the story so far in one MP3 made from the entries' clips.
+
+    `file` is relative to the clip store's root, like a clip's. `guid` changes exactly when what
+    the episode says does (`digest` is what it was made from); `as_of` is the time of its newest
+    entry. `cues` time the whole episode's transcript.
+    """
+
+    file: str
+    bytes: int
+    duration: float
+    guid: str
+    digest: str
+    as_of: datetime
+    made_at: datetime
+    chapters: tuple[Chapter, ...]
+    cues: tuple[tuple[float, float, str], ...] = ()
+    final: bool = False  # made once the blog had ended
+
+    @property
+    def transcript(self) -> str:
+        """What is said, one cue a line."""
+        return "\n".join(text for _, _, text in self.cues)
 
 
 @dataclass(frozen=True)

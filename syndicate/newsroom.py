@@ -2,20 +2,19 @@
 uses any more are removed, and the published outputs are rebuilt.
 
 The API, the CLI and the importers all change blogs through a `Newsroom`, so each rule lives
-in one place.
+in one place: every value is checked here against the rules in `validate` before it is stored,
+whoever sends it.
 """
 from __future__ import annotations
 
 import logging
-import shutil
-from pathlib import Path
 from typing import Any, Mapping
 
+from .clipstore import ClipStore
+from . import validate
 from .model import Blog, Entry, ParsedBlog
 from .sanitize import html_to_text
 from .store import Store
-from .timeutil import EARLIEST, LATEST
-from .validate import SLUG, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -23,37 +22,53 @@ log = logging.getLogger(__name__)
 class Newsroom:
     """Changes blogs and entries; `publisher` (optional) is told after each change."""
 
-    def __init__(self, store: Store, audio_dir: Path, publisher: Any = None, *, max_entry_chars: int = 20_000):
+    def __init__(self, store: Store, clips: ClipStore, publisher: Any = None, *, max_entry_chars: int = 20_000):
         self.store = store
-        self.audio_dir = Path(audio_dir)
+        self.clips = clips
         self.publisher = publisher
         self.max_entry_chars = max_entry_chars
+        self._unpublished: set[str] = set()  # blogs whose last publish failed, to try again
 
     def _changed(self, slug: str) -> None:
-        if self.publisher is not None:
-            self.publisher.blog_changed(slug)
-
-    def _inside(self, relative: str) -> Path | None:
-        """The path of `relative` under the audio dir, or None when it would leave it."""
-        path = (self.audio_dir / relative).resolve()
-        return path if self.audio_dir.resolve() in path.parents else None
-
-    def remove_clip(self, file: str | None) -> None:
-        """Delete a clip file under the audio dir (never anything outside it)."""
-        path = self._inside(file) if file else None
-        if path is not None:
-            path.unlink(missing_ok=True)
+        """Publish after a change, before the caller answers, so a client sees its change at
+        once. The change is committed by now: a failure to publish is logged and tried again
+        after the next change of any blog (and by `serve`'s watch); it never turns the write
+        into an error."""
+        if self.publisher is None:
+            return
+        for name in sorted(self._unpublished | {slug}):
+            try:
+                self.publisher.publish(name)
+            except Exception:  # noqa: BLE001 - one blog's output must not fail another's write
+                log.exception("publish of %s failed after its change was saved; will retry", name)
+                self._unpublished.add(name)
+            else:
+                self._unpublished.discard(name)
 
     # -- blogs ------------------------------------------------------------------------
 
     def create_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
-        if not SLUG.match(slug):  # the slug names folders under feeds/ and audio/
-            raise InvalidInput("slug must be 1-80 lowercase letters, digits and inner hyphens", "slug")
+        validate.slug(slug)  # the slug names folders under feeds/ and audio/
+        validate.check_blog(fields)
         blog = self.store.create_blog(slug, fields)
         self._changed(slug)
         return blog
 
+    def create_blog_from(self, slug: str, parsed: ParsedBlog, **chosen: str) -> Blog:
+        """Create `slug` from a source's own blog fields (title, language, zone...), held to
+        the API's rules: what breaks them is left out. `chosen` fields (e.g. a language the
+        user named) win over the source's. For every way in that starts from a source: the
+        CLI's import, a follower."""
+        offered, notes = validate.imported_blog({
+            "title": parsed.title, "description": parsed.description, "language": parsed.language,
+            "timezone": parsed.timezone, "author": parsed.author, "link": parsed.link})
+        for name, note in notes.items():
+            log.warning("new blog %s: the source's %s: %s", slug, name, note)
+        return self.create_blog(slug, {"title": slug, "language": "en", "timezone": "UTC", **offered,
+                                       **{k: v for k, v in chosen.items() if v}})
+
     def update_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
+        validate.check_blog(fields)
         before = self.store.require_blog(slug)
         blog = self.store.update_blog(slug, fields)
         if blog.version != before.version:
@@ -66,21 +81,22 @@ class Newsroom:
 
     def delete_blog(self, slug: str) -> Blog:
         blog = self.store.delete_blog(slug)
-        folder = self._inside(slug)
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-        if self.publisher is not None:
-            self.publisher.blog_deleted(slug)
+        self.clips.remove_blog(slug)
+        self._changed(slug)
+        self._unpublished.discard(slug)
         return blog
 
     # -- entries ----------------------------------------------------------------------
 
     def add_entry(self, slug: str, fields: Mapping[str, Any]) -> Entry:
+        validate.check_entry(fields, max_chars=self.max_entry_chars)
+        validate.require_content(fields.get("headline"), fields.get("text"), fields.get("media"))
         entry = self.store.add_entry(slug, fields)
         self._changed(slug)
         return entry
 
     def update_entry(self, slug: str, entry_id: str, fields: Mapping[str, Any]) -> Entry:
+        validate.check_entry(fields, max_chars=self.max_entry_chars)
         entry, changed = self.store.update_entry(slug, entry_id, fields)
         if changed:
             self._changed(slug)
@@ -88,7 +104,7 @@ class Newsroom:
 
     def delete_entry(self, slug: str, entry_id: str) -> Entry:
         entry = self.store.delete_entry(slug, entry_id)
-        self.remove_clip(entry.audio.file if entry.audio else None)
+        self.clips.remove(entry.audio.file if entry.audio else None)
         self._changed(slug)
         return entry
 
@@ -102,12 +118,11 @@ class Newsroom:
         only within the span of time the source covers: sources such as JSON-LD often carry
         just the newest page of a blog.
         """
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0}
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0, "adjusted": 0}
         removed: list[str] = []
-        store = self.store
-        with store.write() as conn:
-            blog = store._blog(conn, slug)
-            existing = store.entries_by_source(conn, blog.id)
+        with self.store.transaction() as tx:
+            blog = tx.blog(slug)
+            existing = tx.entries_by_source(blog.id)
             seen: set[str] = set()
             for item in parsed.entries:
                 values = {
@@ -115,24 +130,23 @@ class Newsroom:
                     "text": html_to_text(item.html), "media": list(item.media),
                     "key_event": item.key_event, "pinned": item.pinned, "source_id": item.source_id,
                 }
-                empty = not (item.headline or values["text"] or item.media)
-                if not item.source_id or item.source_id in seen or empty \
-                        or len(values["text"]) > self.max_entry_chars \
-                        or not EARLIEST <= item.published.year <= LATEST:
+                # Entries that break the API's rules (empty, too long...) are skipped.
+                checked = validate.imported_entry(values, max_chars=self.max_entry_chars)
+                if not item.source_id or item.source_id in seen or checked is None:
                     counts["skipped"] += 1
                     if item.source_id:
                         seen.add(item.source_id)  # still in the source: not to be deleted
                     continue
                 seen.add(item.source_id)
+                values = checked
                 current = existing.get(item.source_id)
                 if current is not None and current.source_id is None:
                     del values["source_id"]  # an entry of this blog, come back through its export
                 if current is None:
                     # An export keeps its ids where they are free, so feeds and links survive a move.
-                    store._insert_entry(conn, blog.id, {**values, "updated": item.updated},
-                                        entry_id=item.id, speak=True)
+                    tx.insert_entry(blog.id, {**values, "updated": item.updated}, entry_id=item.id, speak=True)
                     counts["created"] += 1
-                elif store._update_entry(conn, current, values, updated=item.updated):
+                elif tx.update_entry(current, values, updated=item.updated):
                     counts["updated"] += 1
                 else:
                     counts["unchanged"] += 1
@@ -141,29 +155,35 @@ class Newsroom:
                 for source_id, entry in existing.items():
                     # Only imported entries can be withdrawn by a source; posted ones stay.
                     if entry.source_id and source_id not in seen and entry.published >= oldest:
-                        store._tombstone(conn, entry.id)
+                        tx.tombstone(entry.id)
                         removed.append(entry.audio.file if entry.audio and entry.audio.file else "")
                         counts["deleted"] += 1
-            blog_values = self._imported_blog_fields(blog, parsed)
+            blog_values, notes = self._imported_blog_fields(blog, parsed)
+            counts["adjusted"] = len(notes)
             if blog_values or counts["created"] or counts["updated"] or counts["deleted"]:
-                store._touch(conn, blog.id, content=True, **blog_values)
+                tx.touch(blog.id, content=True, **blog_values)
         for file in removed:
-            self.remove_clip(file)
+            self.clips.remove(file)
         if any(counts[k] for k in ("created", "updated", "deleted")) or blog_values:
             self._changed(slug)
         log.info("import into %s (%s): %s", slug, parsed.format, counts)
+        for name, note in notes.items():  # the source's own blog fields that broke the rules
+            log.warning("import into %s: the source's %s: %s", slug, name, note)
         return counts
 
     @staticmethod
-    def _imported_blog_fields(blog: Blog, parsed: ParsedBlog) -> dict[str, Any]:
+    def _imported_blog_fields(blog: Blog, parsed: ParsedBlog) -> tuple[dict[str, Any], dict[str, str]]:
         """Blog fields the source fills in: blanks only, so an editor's choices are kept;
-        the background follows the source."""
+        the background follows the source. What breaks the rules is left out or shortened
+        (see validate.imported_blog), with a note for each."""
+        offered, notes = validate.imported_blog(
+            {name: getattr(parsed, name) for name in ("title", "description", "author", "link",
+                                                      "background", "status") if getattr(parsed, name)})
         values: dict[str, Any] = {}
         for name in ("title", "description", "author", "link"):
-            if not getattr(blog, name) and getattr(parsed, name):
-                values[name] = getattr(parsed, name)
-        if parsed.background and parsed.background != blog.background:
-            values["background"] = parsed.background
-        if parsed.status and parsed.status != blog.status:
-            values["status"] = parsed.status
-        return values
+            if not getattr(blog, name) and offered.get(name):
+                values[name] = offered[name]
+        for name in ("background", "status"):
+            if offered.get(name) and offered[name] != getattr(blog, name):
+                values[name] = offered[name]
+        return values, notes

@@ -16,24 +16,43 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "q": {"cite"},
     "blockquote": {"cite"},
+    "span": {"data-say"},  # how speech should say the span's words; feeds leave it out
     "*": {"lang"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Attributes holding a URL that the cleaner itself does not check (it checks href and src).
+URL_ATTRIBUTES = {"cite"}
+# How a browser reads a URL's scheme: leading controls and spaces dropped, tabs and newlines
+# removed anywhere, letters in any case.
+_URL_NOISE = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"[\x00-\x20]*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|figcaption|figure|pre|ul|ol)\s*>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves: no encoding can carry them
+_SPEECH_HINT = re.compile(r'\s+data-say="[^"]*"')  # clean_html always writes attributes in "..."
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANKS = re.compile(r"\n\s*\n+")
+
+
+def _safe_url(tag: str, attribute: str, value: str) -> str | None:
+    """The value of a URL attribute when its scheme is allowed (or it is relative), else None
+    (the attribute is dropped): the same rule the cleaner applies to href."""
+    if attribute not in URL_ATTRIBUTES:
+        return value
+    scheme = _SCHEME.match(_URL_NOISE.sub("", value))
+    return value if scheme is None or scheme[1].lower() in URL_SCHEMES else None
 
 
 def clean_html(raw: str) -> str:
     """Return `raw` with everything outside the allow-list removed (scripts and styles with
     their content, event handlers, javascript: and data: URLs)."""
     return nh3.clean(
-        raw or "",
+        _SURROGATE.sub("", raw or ""),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=_safe_url,
         clean_content_tags={"script", "style"},
         link_rel="noopener noreferrer nofollow",
     ).strip()
@@ -59,3 +78,9 @@ def text_to_html(text: str) -> str:
 
 def looks_like_html(text: str) -> bool:
     return bool(re.search(r"<(p|br|a|strong|em|b|i|ul|ol|li|blockquote|div|span|h\d)\b", text or "", re.I))
+
+
+def without_speech_hints(fragment: str) -> str:
+    """Clean HTML without its `data-say` attributes: they tell speech how to say a word and are
+    for no reader to see."""
+    return _SPEECH_HINT.sub("", fragment) if "data-say" in fragment else fragment

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import dateutil.parser
 
@@ -52,17 +53,23 @@ def to_rfc3339(value: datetime) -> str:
     return f"{value.year:04d}" + value.strftime(fmt)  # %Y does not pad years before 1000
 
 
+@lru_cache(maxsize=1)
+def zone_names() -> frozenset[str]:
+    """Every IANA zone name this machine knows."""
+    return frozenset(available_timezones())
+
+
 def zone(name: str) -> ZoneInfo:
     """The IANA zone `name`; ValueError when unknown."""
+    if not is_zone(name):
+        raise ValueError(f"unknown time zone: {name!r}")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:  # e.g. an unreadable file
         raise ValueError(f"unknown time zone: {name!r}") from exc
 
 
-def is_zone(name: str) -> bool:
-    try:
-        zone(name)
-    except ValueError:
-        return False
-    return True
+def is_zone(name: object) -> bool:
+    """Whether `name` is a known IANA zone. Only known names reach zoneinfo, which would
+    otherwise open any path it is given (and raise OSError on a name too long for one)."""
+    return isinstance(name, str) and name in zone_names()

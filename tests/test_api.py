@@ -10,7 +10,7 @@ from syndicate import create_app
 def test_create_and_read_blog(client, auth, blog):
     assert blog["slug"] == "storm" and blog["timezone"] == "Europe/London"
     assert set(blog) == {"slug", "title", "description", "language", "timezone", "author", "link",
-                         "status", "created", "updated"}
+                         "status", "owner_name", "owner_email", "created", "updated"}
     assert blog["created"].endswith("Z")
     response = client.get("/api/blogs/storm")
     assert response.status_code == 200 and response.json == blog

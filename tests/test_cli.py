@@ -12,6 +12,7 @@ import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import feedparser
 import pytest
 from click.testing import CliRunner
 
@@ -37,7 +38,7 @@ def test_import_a_file_then_list(cli, tmp_path):
     path.write_text(SOURCE)
     result = cli("import", str(path), "--timezone", "Europe/London")
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "storm-ana-comes-ashore: 2 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped"
+    assert result.output.strip() == "storm-ana-comes-ashore: 2 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 0 adjusted"
     again = cli("import", str(path), "--blog", "storm-ana-comes-ashore")
     assert "2 unchanged" in again.output
     listing = cli("blogs")
@@ -107,6 +108,20 @@ def test_build_writes_a_static_site(cli, tmp_path):
                  "blogs/coast/podcast.xml", "blogs/coast/cover.png"):
         assert (out / name).is_file(), name
     assert b"https://static.test/blogs/coast/rss.xml" in (out / "blogs/coast/rss.xml").read_bytes()
+    # Feed items link to entry pages: the export has each of them, and the catch-up feed.
+    rss = feedparser.parse((out / "blogs/coast/rss.xml").read_bytes())
+    for item in rss.entries:
+        page = out / item.link.removeprefix("https://static.test/") / "index.html"
+        assert page.is_file() and b"Back to this update in the live blog" in page.read_bytes()
+    assert (out / "blogs/coast/catch-up.xml").is_file()
+
+
+def test_build_refuses_the_services_own_folders(cli, data_dir):
+    cli("import", "-", "--blog", "coast", input=SOURCE)
+    for out in (data_dir / "public", data_dir):
+        result = cli("build", "--out", str(out))
+        assert result.exit_code == 1 and "service's own data" in result.output
+    assert cli("build", "--out", str(data_dir / "site"), "--base-url", "ftp://x").exit_code == 1
 
 
 def test_synth_makes_missing_clips(cli, data_dir):
@@ -114,8 +129,17 @@ def test_synth_makes_missing_clips(cli, data_dir):
     result = cli("synth", "--blog", "coast")
     assert result.exit_code == 0, result.output
     assert "2 clip(s) requested, 0 failed" in result.output
-    assert len(list((data_dir / "audio" / "coast").glob("*.mp3"))) == 2
+    assert len(list((data_dir / "public" / "audio" / "coast").glob("*.mp3"))) == 2
+    # synth publishes what it made: the podcast in the tree has both episodes.
+    assert (data_dir / "public" / "blogs" / "coast" / "podcast.xml").read_bytes().count(b"<enclosure") == 2
     assert cli("synth", "--blog", "nope").exit_code == 1
+
+
+def test_worker_once_publishes_what_it_made(cli, data_dir):
+    cli("import", "-", "--blog", "coast", input=SOURCE)
+    result = cli("worker", "--once")
+    assert result.exit_code == 0 and "made 2 clip(s)" in result.output
+    assert (data_dir / "public" / "blogs" / "coast" / "podcast.xml").read_bytes().count(b"<enclosure") == 2
 
 
 def test_slugify():
@@ -151,9 +175,12 @@ def test_demo_serves_the_sample_blog_with_audio(tmp_path):
         page = _wait_for(f"http://127.0.0.1:{port}/blogs/demo/").decode()
         assert "<h1" in page
         deadline = time.monotonic() + 60
-        while b"<enclosure" not in _wait_for(f"http://127.0.0.1:{port}/blogs/demo/podcast.xml"):
+        while b"<enclosure" not in (podcast := _wait_for(f"http://127.0.0.1:{port}/blogs/demo/podcast.xml")):
             assert time.monotonic() < deadline, "no episode was published"
             time.sleep(0.3)
+        # Published by serve's watch (workers never publish), with links to where it listens.
+        assert f'url="http://127.0.0.1:{port}/audio/demo/'.encode() in podcast
+        assert b"localhost" not in _wait_for(f"http://localhost:{port}/blogs/demo/podcast.xml")
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=20)
@@ -179,7 +206,7 @@ def test_serve_answers_on_loopback(tmp_path):
 def test_a_bad_blog_slug_is_refused(cli, data_dir):
     result = cli("import", "-", "--blog", "..", input=SOURCE)
     assert result.exit_code == 1 and "--blog must be" in result.output
-    assert not (data_dir / "feeds" / "rss.xml").exists()
+    assert not (data_dir / "public" / "blogs").exists()
 
 
 def test_a_derived_slug_never_merges_another_blog(cli):
@@ -189,3 +216,22 @@ def test_a_derived_slug_never_merges_another_blog(cli):
     assert "2 unchanged" in cli("import", "-", input=first).output  # same title: the same blog
     result = cli("import", "-", input=second)
     assert result.exit_code == 1 and "--blog" in result.output
+
+
+def test_pronounce_adds_lists_and_removes(cli, data_dir):
+    cli("import", "-", "--blog", "coast", input=SOURCE)
+    assert cli("synth", "--blog", "coast").exit_code == 0
+    added = cli("pronounce", "coast", "Ana", "Ahna", "--phonemes", "espeak-ng='A:n@")
+    assert added.exit_code == 0, added.output
+    assert "2 clip(s) queued" in added.output
+    assert cli("pronounce", "coast", "--list").output == "Ana -> Ahna [espeak-ng: 'A:n@]\n"
+    assert cli("worker", "--once").output == "made 2 clip(s)\n"
+    removed = cli("pronounce", "coast", "Ana", "--remove")
+    assert removed.exit_code == 0 and cli("pronounce", "coast").output == "no pronunciations for coast\n"
+    for args, message in ((("nope", "--list"), "no blog 'nope'"), (("coast", "Ana"), "say how to pronounce"),
+                          (("coast", "Ana", "--remove"), "no pronunciation for 'Ana'"),
+                          (("coast", "Ana", "x", "--phonemes", "sapi=x"), "unknown engine"),
+                          (("coast", "Ana", "<b>"), "may not contain")):
+        result = cli("pronounce", *args)
+        assert result.exit_code == 1 and message in result.output, (args, result.output)
+        assert "Traceback" not in result.output

@@ -1,6 +1,7 @@
-"""Feeds over HTTP: media types, conditional GET, paging, WebSub, files under feeds/, export."""
+"""Feeds over HTTP: media types, conditional GET, paging, WebSub, files of the published tree."""
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 import urllib.parse
@@ -13,6 +14,9 @@ from lxml import etree
 from conftest import post_entry
 from syndicate import create_app
 from syndicate.formats import fragments
+from syndicate.newsroom import Newsroom
+from syndicate.store import Store
+from syndicate.timeutil import now
 
 FEEDS = {"rss.xml": "application/rss+xml", "atom.xml": "application/atom+xml",
          "feed.json": "application/feed+json", "podcast.xml": "application/rss+xml"}
@@ -31,8 +35,10 @@ def test_media_types_and_conditional_get(client, auth, blog, name, media_type):
     assert again.data == response.data and again.headers["ETag"] == etag
     post_entry(client, auth, headline="Second")
     changed = client.get(f"/blogs/storm/{name}", headers={"If-None-Match": etag})
-    if name == "podcast.xml":  # no clip is ready yet, so the podcast has not changed
-        assert changed.status_code == 304
+    if name == "podcast.xml":  # no clip is ready yet, so the podcast has no new episode
+        # (its build date may move to the second of the new post: then it is a 200 of the same episodes)
+        assert changed.status_code == 304 or (
+            [e.id for e in feedparser.parse(changed.data).entries] == [e.id for e in feedparser.parse(response.data).entries])
     else:
         assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
@@ -73,30 +79,39 @@ def test_paging(app_config, tmp_path):
     assert client.get("/blogs/p/page/2/atom.xml").status_code == 200
 
 
-def test_self_link_follows_the_request_host(app_config):
-    app = create_app({**app_config, "BASE_URL": ""})
+def test_links_come_from_the_listening_address_when_no_base_url_is_set(app_config):
+    app = create_app({**app_config, "BASE_URL": "", "LISTEN_URL": "http://127.0.0.1:8123"})
     client = app.test_client()
     auth = {"Authorization": f"Bearer {app_config['API_TOKEN']}"}
     client.post("/api/blogs", json={"slug": "h", "title": "Host"}, headers=auth)
-    for host in ("localhost:8000", "127.0.0.1:8000"):
+    for host in ("localhost:8000", "evil.example"):
         parsed = feedparser.parse(client.get("/blogs/h/atom.xml", base_url=f"http://{host}").data)
-        assert {l.rel: l.href for l in parsed.feed.links}["self"] == f"http://{host}/blogs/h/atom.xml"
+        assert {l.rel: l.href for l in parsed.feed.links}["self"] == "http://127.0.0.1:8123/blogs/h/atom.xml"
+    plain = create_app({**app_config, "BASE_URL": "", "DATA_DIR": app_config["DATA_DIR"] + "2"}).test_client()
+    plain.post("/api/blogs", json={"slug": "h", "title": "Host"}, headers=auth)
+    parsed = feedparser.parse(plain.get("/blogs/h/atom.xml", base_url="http://evil.example").data)
+    assert {l.rel: l.href for l in parsed.feed.links}["self"] == "http://127.0.0.1:8000/blogs/h/atom.xml"
 
 
-def test_feeds_are_written_under_the_data_dir(client, auth, blog, data_dir):
+def test_feeds_are_files_of_the_published_tree(client, auth, blog, data_dir):
     post_entry(client, auth, headline="On disk")
+    tree = data_dir / "public"
     for name in FEEDS:
-        path = data_dir / "feeds" / "storm" / name
+        path = tree / "blogs" / "storm" / name
         assert path.is_file(), name
-    assert b"On disk" in (data_dir / "feeds" / "storm" / "rss.xml").read_bytes()
-    assert (data_dir / "feeds" / "feeds.opml").is_file()
-    assert (data_dir / "feeds" / "storm" / "cover.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert client.get(f"/blogs/storm/{name}").data == path.read_bytes()
+    assert b"On disk" in (tree / "blogs" / "storm" / "rss.xml").read_bytes()
+    assert (tree / "feeds.opml").read_bytes() == client.get("/feeds.opml").data
+    assert (tree / "blogs" / "storm" / "cover.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (data_dir / "feeds").exists()  # the old layout is gone
 
 
-def test_unchanged_blog_rebuilds_identical_bytes(app_config, client, auth, blog):
+def test_unchanged_blog_rebuilds_identical_bytes(app_config, client, auth, blog, data_dir):
     post_entry(client, auth, headline="Stable")
     before = {name: client.get(f"/blogs/storm/{name}").data for name in FEEDS}
     fragments.CACHE.clear()  # as in a new process: no item built before
+    shutil.rmtree(data_dir / "public")  # and on a new machine: nothing published yet
+    shutil.rmtree(data_dir / "publisher")
     fresh = create_app(app_config).test_client()
     assert {name: fresh.get(f"/blogs/storm/{name}").data for name in FEEDS} == before
 
@@ -144,12 +159,13 @@ def test_websub_headers_and_ping(app_config):
         client.post("/api/blogs", json={"slug": "w", "title": "WebSub"}, headers=auth)
         _Hub.pings.clear()
         client.post("/api/blogs/w/entries", json={"headline": "Ping"}, headers=auth)
+        wanted = {"http://news.test/blogs/w/rss.xml", "http://news.test/blogs/w/atom.xml",
+                  "http://news.test/blogs/w/feed.json"}
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and len(_Hub.pings) < 3:
+        while time.monotonic() < deadline and not wanted <= {p["hub.url"] for p in list(_Hub.pings)}:
             time.sleep(0.05)
         urls = {p["hub.url"] for p in _Hub.pings if p["hub.mode"] == "publish"}
-        assert {"http://news.test/blogs/w/rss.xml", "http://news.test/blogs/w/atom.xml",
-                "http://news.test/blogs/w/feed.json"} <= urls
+        assert wanted <= urls
         response = client.get("/blogs/w/rss.xml")
         links = response.headers.getlist("Link")
         assert f'<{hub}>; rel="hub"' in links
@@ -165,17 +181,28 @@ def test_unknown_blog_feeds_are_404(client):
         assert client.get(f"/blogs/nope/{name}").status_code == 404
 
 
-def test_other_processes_changes_show_within_the_version_check_window(app_config):
-    reader = create_app({**app_config, "VERSION_CHECK_SECONDS": 0.3}).test_client()
-    writer = create_app(app_config).test_client()  # as another process would: its own publisher
+def test_another_processs_changes_are_published_by_whoever_looks(app_config):
+    reader_app = create_app(app_config)
+    reader = reader_app.test_client()
+    writer = create_app(app_config).test_client()  # as another web process would: its own publisher
     auth = {"Authorization": f"Bearer {app_config['API_TOKEN']}"}
     writer.post("/api/blogs", json={"slug": "x", "title": "Cross"}, headers=auth)
     writer.post("/api/blogs/x/entries", json={"headline": "First"}, headers=auth)
     assert [e.title for e in feedparser.parse(reader.get("/blogs/x/rss.xml").data).entries] == ["First"]
-    writer.post("/api/blogs/x/entries", json={"headline": "Second"}, headers=auth)
-    time.sleep(0.35)
+    # A process with no publisher (a speech worker, say) only bumps the blog's version...
+    other = Newsroom(Store(app_config.get("DATABASE_URL") or f"sqlite:///{app_config['DATA_DIR']}/syndicate.db"),
+                     reader_app.extensions["syndicate"].settings.audio_dir)
+    other.add_entry("x", {"headline": "Second", "text": "", "published": now()})
+    assert [e.title for e in feedparser.parse(reader.get("/blogs/x/rss.xml").data).entries] == ["First"]
+    # ...and the next look (the watcher in `serve`) publishes it, once.
+    publisher = reader_app.extensions["syndicate"].publisher
+    before = publisher.rebuilds
+    publisher.publish_changed()
+    publisher.publish_changed()
+    assert publisher.rebuilds == before + 1
     titles = [e.title for e in feedparser.parse(reader.get("/blogs/x/rss.xml").data).entries]
     assert titles == ["Second", "First"]
+    other.store.close()
 
 
 def test_a_blog_made_again_under_its_old_slug_is_not_served_stale(client, auth, blog, data_dir):
@@ -186,14 +213,16 @@ def test_a_blog_made_again_under_its_old_slug_is_not_served_stale(client, auth, 
     for path in ("/blogs/storm/rss.xml", "/blogs/storm/"):
         body = client.get(path).data
         assert b"Old story" not in body and b"A new story" in body
-    assert b"Old story" not in (data_dir / "feeds" / "storm" / "rss.xml").read_bytes()
+    assert b"Old story" not in (data_dir / "public" / "blogs" / "storm" / "rss.xml").read_bytes()
 
 
-def test_missing_pages_are_not_remembered(client, app, blog):
-    publisher = app.extensions["syndicate"].publisher
+def test_missing_pages_are_not_remembered(client, app, blog, data_dir):
+    files = app.wsgi_app
     client.get("/blogs/storm/rss.xml")
-    known, cached = len(publisher._versions), len(publisher._cache)
+    hot = len(files._hot)
+    before = sorted(p for p in (data_dir / "public").rglob("*"))
     for n in range(50):
         assert client.get(f"/blogs/nope{n}/rss.xml").status_code == 404
         assert client.get(f"/blogs/storm/page/{1000 + n}/").status_code == 404
-    assert len(publisher._versions) == known and len(publisher._cache) == cached
+    assert len(files._hot) == hot
+    assert sorted(p for p in (data_dir / "public").rglob("*")) == before

@@ -54,7 +54,7 @@ def test_entries() -> None:
         assert item.content[0].value.startswith(entry.html)
         assert [tag.term for tag in item.get("tags", [])] == (["key-event"] if entry.key_event else [])
         links = {link.rel: link for link in item.links}
-        assert links["alternate"].href == f"{BLOG_PAGE}#entry-{entry.id}"
+        assert links["alternate"].href == f"{BLOG_PAGE}entries/{entry.id}/"
         assert links["enclosure"].href == LINKS.audio(entry.audio.file)
         assert links["enclosure"].length == str(entry.audio.bytes)
         assert links["enclosure"].type == "audio/mpeg"

@@ -86,7 +86,7 @@ def test_items() -> None:
     items = load(build_jsonfeed(make_blog(), entries, LINKS, one_page(entries)))["items"]
     assert [item["id"] for item in items] == [entry_guid(e.id) for e in entries]
     for item, entry in zip(items, entries):
-        assert item["url"] == f"{BLOG_PAGE}#entry-{entry.id}"
+        assert item["url"] == f"{BLOG_PAGE}entries/{entry.id}/"
         assert item["content_html"].startswith(entry.html)
         assert item["content_text"].startswith(entry.text)
         assert item["date_published"] == entry.published.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -9,7 +9,7 @@ import feedparser
 import podcastparser
 from formats_factory import HUB, LINKS, NS, T0, make_blog, make_entries, make_entry, one_page, ready_audio, xml
 
-from syndicate.links import entry_guid
+from syndicate.links import episode_guid
 from syndicate.model import Audio, Entry, Page
 from syndicate.formats import build_podcast
 from syndicate.formats.podcast import channel_description, podcast_guid
@@ -46,8 +46,8 @@ def test_podcastparser_reads_only_ready_episodes() -> None:
     assert podcast["type"] == "episodic"
     assert podcast["explicit"] is False
     for episode, entry in zip(podcast["episodes"], ready):
-        assert episode["guid"] == entry_guid(entry.id)
-        assert episode["link"] == f"https://news.example/live/blogs/election/#entry-{entry.id}"
+        assert episode["guid"] == episode_guid(entry.id)
+        assert episode["link"] == f"https://news.example/live/blogs/election/entries/{entry.id}/"
         assert episode["published"] == int(entry.published.timestamp())
         assert episode["explicit"] is False
         assert episode["enclosures"] == [{
@@ -106,7 +106,7 @@ def test_item_elements() -> None:
     entry = make_entry(5)
     root = xml(build([entry]))
     item = root.find("channel/item")
-    assert item.findtext("guid") == entry_guid(entry.id)
+    assert item.findtext("guid") == episode_guid(entry.id)
     assert item.find("guid").get("isPermaLink") == "false"
     enclosures = item.findall("enclosure")
     assert [(e.get("url"), e.get("length"), e.get("type")) for e in enclosures] == [

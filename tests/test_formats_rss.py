@@ -48,7 +48,7 @@ def test_items() -> None:
     for item, entry in zip(feed.entries, entries):
         assert item.id == entry_guid(entry.id)
         assert item.guidislink is False
-        assert item.link == f"{BLOG_PAGE}#entry-{entry.id}"
+        assert item.link == f"{BLOG_PAGE}entries/{entry.id}/"
         assert item.author == "Politics desk"
         assert parsedate_to_datetime(item.published) == entry.published
         assert entry.html in item.summary

@@ -30,7 +30,7 @@ def entries(client):
 def test_import_counts_and_idempotence(client, auth, blog):
     first = client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT})
     assert first.status_code == 200
-    assert first.json == {"created": 3, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0, "format": "text"}
+    assert first.json == {"created": 3, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0, "adjusted": 0, "format": "text"}
     listed = entries(client)
     assert [e["text"] for e in listed] == ["Trees are down on the coast road.", "",
                                           "Forecasters raise the warning to amber."]
@@ -48,7 +48,7 @@ def test_newer_version_updates_in_place(client, auth, blog):
     client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT})
     before = {e["published"]: e for e in entries(client)}
     counts = client.post("/api/blogs/storm/import", data=V2, headers={**auth, **TEXT}).json
-    assert counts == {"created": 1, "updated": 1, "unchanged": 1, "deleted": 0, "skipped": 0, "format": "text"}
+    assert counts == {"created": 1, "updated": 1, "unchanged": 1, "deleted": 0, "skipped": 0, "adjusted": 0, "format": "text"}
     after = {e["published"]: e for e in entries(client)}
     corrected = after["2026-03-01T09:30:00Z"]
     assert corrected["id"] == before["2026-03-01T09:30:00Z"]["id"]
@@ -141,7 +141,7 @@ def test_a_blogs_own_export_changes_nothing_in_it(client, auth, blog):
     export = client.get("/api/blogs/storm/export").data
     counts = client.post("/api/blogs/storm/import", data=export,
                          headers={**auth, "Content-Type": "application/json"}).json
-    assert counts == {"created": 0, "updated": 0, "unchanged": 4, "deleted": 0, "skipped": 0, "format": "export"}
+    assert counts == {"created": 0, "updated": 0, "unchanged": 4, "deleted": 0, "skipped": 0, "adjusted": 0, "format": "export"}
 
 
 def test_imports_never_delete_posted_entries(client, auth, blog):
@@ -149,3 +149,15 @@ def test_imports_never_delete_posted_entries(client, auth, blog):
                 headers=auth)
     client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT})
     assert "Posted here" in [e["headline"] for e in entries(client)]
+
+
+def test_last_updated_of_an_imported_blog_is_its_newest_entry(client, auth, blog):
+    assert client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT}).status_code == 200
+    newest = entries(client)[0]["updated"]  # 2026-03-01T09:30:00Z, not the time of the import
+    assert newest == "2026-03-01T09:30:00Z"
+    text = client.get("/blogs/storm.txt").get_data(as_text=True)
+    assert "Last updated 09:30 GMT, Sunday 1 March 2026." in text
+    page = client.get("/blogs/storm/").get_data(as_text=True)
+    assert '<time datetime="2026-03-01T09:30:00Z">' in page.split("Last updated", 1)[1][:80]
+    home = client.get("/").get_data(as_text=True)
+    assert '<time datetime="2026-03-01T09:30:00Z">' in home.split("Last updated", 1)[1][:80]

@@ -74,7 +74,7 @@ def test_bytes_with_bom_and_crlf():
 
 
 def test_naive_now_is_utc():
-    undated = "Headline\n\n• 10:00\n  Text.\n"
+    undated = '{"@type": "LiveBlogPosting", "liveBlogUpdate": [{"articleBody": "Text."}]}'
     aware = parse(undated, now=datetime(2024, 5, 1, 12, tzinfo=timezone.utc))
     naive = parse(undated, now=datetime(2024, 5, 1, 12))
     assert aware == naive and aware.entries[0].published.tzinfo is not None

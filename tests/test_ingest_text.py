@@ -1,12 +1,12 @@
 """Plain-text live blogs: layout, clock times, dating, media credits and stable ids."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from syndicate.ingest import parse
+from syndicate.ingest import IngestError, parse
 from syndicate.ingest.plaintext import parse_dateline, split_clock
 from syndicate.samples import DEMO_FILE, DEMO_LANGUAGE, DEMO_TIMEZONE
 
@@ -94,7 +94,7 @@ def test_captions_and_credits():
     ("Guards outside. Photo by VnExpress/Huu Khoa", ("photo", "Guards outside.", "VnExpress/Huu Khoa")),
 ])
 def test_credit_forms(paragraph, expected):
-    blog = parse(f"Headline\n\n• 10:00\n\n  {paragraph}\n", timezone="UTC")
+    blog = parse(f"Headline\n\n• 10:00\n\n  {paragraph}\n", timezone="UTC", date=date(2024, 5, 1))
     media = blog.entries[0].media
     assert [(m.kind, m.caption, m.credit) for m in media] == [expected]
     assert blog.entries[0].html == ""
@@ -106,7 +106,7 @@ def test_credit_forms(paragraph, expected):
     "Photo by Lee. More on this later.",
 ])
 def test_sentences_mentioning_photos_stay_text(paragraph):
-    entry = parse(f"Headline\n\n• 10:00\n\n  {paragraph}\n").entries[0]
+    entry = parse(f"Headline\n\n• 10:00\n\n  {paragraph}\n", date=date(2024, 5, 1)).entries[0]
     assert entry.media == () and entry.html == f"<p>{paragraph}</p>"
 
 
@@ -173,10 +173,9 @@ def test_midnight_crossing():
     # A dateline giving the first publication (before all entries) dates them the same way.
     first = text.replace("1 January 2024 00:40 CET", "December 31, 2023 | 10:05 pm CET")
     assert [e.source_id for e in parse(first, timezone="Europe/Berlin").entries] == dates
-    # Without a dateline, `now` anchors the page.
+    # Without a dateline, the caller's `date` is the newest entry's day.
     undated = text.split("\n", 2)[2]
-    now = datetime(2024, 1, 1, 2, 0, tzinfo=UTC)
-    assert [e.source_id for e in parse(undated, timezone="Europe/Berlin", now=now).entries] == dates
+    assert [e.source_id for e in parse(undated, timezone="Europe/Berlin", date=date(2024, 1, 1)).entries] == dates
 
 
 def test_dateline_after_a_quiet_night_is_the_last_update():
@@ -192,12 +191,15 @@ def test_entry_hours_after_a_first_publication_dateline_stay_on_its_day():
     assert parse(single).entries[0].published == utc(2024, 3, 2, 16)
 
 
-def test_without_a_dateline_no_entry_is_after_now():
+def test_without_a_date_the_import_fails_naming_the_option_and_never_uses_today():
     text = "Night watch\n\n• 23:50\n  Late.\n\n• 00:10\n  Earlier, yesterday.\n"
-    blog = parse(text, timezone="Europe/London", now=utc(2024, 3, 2, 23))
+    with pytest.raises(IngestError, match="--date"):
+        parse(text, timezone="Europe/London", now=utc(2024, 3, 2, 23))
+    blog = parse(text, timezone="Europe/London", date=date(2024, 3, 1))
     assert [e.published for e in blog.entries] == [utc(2024, 3, 1, 23, 50), utc(2024, 3, 1, 0, 10)]
-    just_after = parse(text, timezone="Europe/London", now=utc(2024, 3, 2, 23, 45))
-    assert just_after.entries[0].published == utc(2024, 3, 2, 23, 50)  # within the grace
+    # The same page imported on another day gives the same ids and times.
+    later = parse(text, timezone="Europe/London", date=date(2024, 3, 1), now=utc(2025, 1, 1))
+    assert [(e.source_id, e.published) for e in later.entries] == [(e.source_id, e.published) for e in blog.entries]
 
 
 def test_date_only_dateline_is_the_newest_entry_date():
@@ -223,7 +225,7 @@ def test_edited_and_extended_version_keeps_ids():
 def test_entries_without_times():
     text = ("Headline\n\n• Newest, no time.\n\n• 10:00\n  Timed.\n\n• Between, no time.\n\n"
             "• 09:00\n  Timed too.\n\n• Oldest, no time.\n")
-    blog = parse(text, now=utc(2024, 5, 1, 12))
+    blog = parse(text, date=date(2024, 5, 1))
     assert [(e.source_id, e.time_known) for e in blog.entries] == [
         ("untimed#3", False), ("2024-05-01T10:00#1", True), ("untimed#2", False),
         ("2024-05-01T09:00#1", True), ("untimed#1", False)]
@@ -250,7 +252,7 @@ def test_html_in_text_is_never_markup():
     text = ('Headline <script>alert(1)</script>\n\n'
             '• 10:00\n\n  <script>alert("x")</script> Hi <img src=x onerror=alert(1)> '
             '<a href="javascript:alert(1)">link</a>\n')
-    entry = parse(text).entries[0]
+    entry = parse(text, date=date(2024, 5, 1)).entries[0]
     assert "<script" not in entry.html and "<img" not in entry.html and "<a " not in entry.html
     assert "&lt;script&gt;" in entry.html  # shown as the text it was
 

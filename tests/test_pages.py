@@ -43,11 +43,25 @@ def test_order_key_events_and_paging(app_config):
 
     assert [h.split()[-1] for h in headlines("/blogs/p/")] == ["4", "3"]
     assert [h.split()[-1] for h in headlines("/blogs/p/page/3/")] == ["0"]
-    assert [h.split()[-1] for h in headlines("/blogs/p/?order=oldest")] == ["0", "1"]
-    assert [h.split()[-1] for h in headlines("/blogs/p/?key=1")] == ["4", "2"]
+    assert [h.split()[-1] for h in headlines("/blogs/p/oldest/")] == ["0", "1"]
+    assert [h.split()[-1] for h in headlines("/blogs/p/key/")] == ["4", "2"]
+    assert [h.split()[-1] for h in headlines("/blogs/p/key/oldest/page/2/")] == ["4"]
     doc = lxml_html.fromstring(client.get("/blogs/p/").data)
     assert "http://news.test/blogs/p/page/2/" in doc.xpath("//a/@href")
+    assert "http://news.test/blogs/p/oldest/" in doc.xpath("//a/@href")
     assert client.get("/blogs/p/page/4/").status_code == 404
+
+
+def test_old_query_forms_redirect_to_the_paths(client, blog):
+    for old, new in (("/blogs/storm/?order=oldest", "/blogs/storm/oldest/"), ("/blogs/storm/?key=1", "/blogs/storm/key/"),
+                     ("/blogs/storm/?order=oldest&key=1", "/blogs/storm/key/oldest/"),
+                     ("/blogs/storm/page/2/?key=1&order=newest", "/blogs/storm/key/page/2/"),
+                     ("/blogs/storm/?order=newest&key=0", "/blogs/storm/")):
+        response = client.get(old)
+        assert response.status_code == 301 and response.headers["Location"] == "http://news.test" + new, old
+    assert client.get("/blogs/storm/oldest/").status_code == 200
+    # Other query strings (cache busters) do not change what a file is.
+    assert client.get("/blogs/storm/?utm=x").data == client.get("/blogs/storm/").data
 
 
 def test_bad_options_are_400(client, blog):

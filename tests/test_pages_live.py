@@ -18,14 +18,18 @@ def service(tmp_path_factory):
     import waitress.server
 
     data = tmp_path_factory.mktemp("live")
-    app = create_app({"DATA_DIR": str(data), "SPEECH_WORKERS": -1, "API_TOKEN": "t"})
+    # Listen first: as `serve` does, the published links use the address listened on.
+    server = waitress.server.create_server(lambda environ, start: [], host="127.0.0.1", port=0, threads=4)
+    app = create_app({"DATA_DIR": str(data), "SPEECH_WORKERS": -1, "API_TOKEN": "t",
+                      "LISTEN_URL": f"http://127.0.0.1:{server.effective_port}"})
+    server.application = app
     services = app.extensions["syndicate"]
     services.newsroom.create_blog(DEMO_SLUG, {"title": "Demo", "language": DEMO_LANGUAGE,
                                               "timezone": DEMO_TIMEZONE})
     parsed = ingest.parse(DEMO_FILE.read_bytes(), timezone=DEMO_TIMEZONE)
     services.newsroom.import_blog(DEMO_SLUG, parsed)
-    SpeechWorker(services.store, app.config, services.publisher).drain(limit=3)
-    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=4)
+    SpeechWorker(services.store, app.config).drain(limit=3)
+    services.publisher.publish_changed()
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"

@@ -78,7 +78,89 @@ def test_queue_and_clips_on_postgres(pg_app):
     assert len(ids) == 4 and len(set(ids)) == 4  # SKIP LOCKED: four workers, four different jobs
     with store.write() as conn:  # let those leases lapse, as if the workers had died
         conn.exec_driver_sql("UPDATE jobs SET locked_until = now() - interval '1 second'")
-    assert SpeechWorker(store, pg_app.config, services.publisher).drain() == 4
+    assert SpeechWorker(store, pg_app.config).drain() == 4
+    services.publisher.publish_changed()
     entries = client.get("/api/blogs/storm/entries").json["entries"]
     assert {e["audio"]["status"] for e in entries} == {"ready"}
     assert b"<enclosure" in client.get("/blogs/storm/podcast.xml").data
+
+
+def test_an_idle_worker_on_postgres_only_reads_and_is_woken_by_notify(pg_app):
+    import sqlalchemy as sa
+
+    from syndicate.store.wakeup import PostgresWakeup
+
+    client = pg_app.test_client()
+    client.post("/api/blogs", json={"slug": "storm", "title": "Storm"}, headers=AUTH)
+    store = Store(pg_app.config["DATABASE_URL"])
+    statements: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute",
+                    lambda _conn, _cursor, statement, *_: statements.append(statement.lstrip().upper()))
+    wakeup = store.wakeup()
+    assert isinstance(wakeup, PostgresWakeup)
+    stop = threading.Event()
+    waiting = threading.Thread(target=wakeup.wait, args=(600, stop))
+    try:
+        assert SpeechWorker(store, pg_app.config).run_once() is False  # nothing due: a read, no claim
+        assert statements and all(s.startswith("SELECT") for s in statements), statements
+        waiting.start()
+        client.post("/api/blogs/storm/entries", json={"text": "The ferry sails again."}, headers=AUTH)
+        waiting.join(30)  # NOTIFY ends a wait that would otherwise last ten minutes
+        assert not waiting.is_alive()
+    finally:
+        stop.set()
+        if waiting.ident:
+            waiting.join(5)
+        wakeup.close()
+        store.close()
+
+def test_following_on_postgres(pg_app):
+    """The followed sources' table and leases on PostgreSQL: one winner among racing pollers."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from syndicate.follow.poller import Follower
+    from syndicate.store.sources import Sources
+
+    body = ('<html lang="pt"><script type="application/ld+json">{"@type": "LiveBlogPosting", "headline": "Ao vivo", '
+            '"liveBlogUpdate": [{"url": "https://x.example/l#a", "datePublished": "2025-01-02T10:00:00Z", '
+            '"articleBody": "Primeira."}, {"url": "https://x.example/l#b", "datePublished": "2025-01-02T09:00:00Z", '
+            '"articleBody": "Segunda."}]}</script></html>').encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = pg_app.test_client()
+        client.post("/api/blogs", json={"slug": "live", "title": "Live"}, headers=AUTH)
+        url = f"http://127.0.0.1:{server.server_port}/l"
+        assert client.put("/api/blogs/live/source", json={"url": url}, headers=AUTH).status_code == 201
+        sources = Sources(pg_app.extensions["syndicate"].store)
+        winners, barrier = [], threading.Barrier(3)
+
+        def claim(name):
+            barrier.wait(10)
+            if sources.claim(name, 60.0) is not None:
+                winners.append(name)
+
+        threads = [threading.Thread(target=claim, args=(f"p{n}",)) for n in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert len(winners) == 1
+        sources.finish(sources.get("live"), winners[0])
+        state = Follower(pg_app.extensions["syndicate"], pg_app.config, name="pg").step("live")
+        assert state.last_status == 200 and state.last_error is None
+        assert client.get("/api/blogs/live/entries").json["total"] == 2
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,11 +1,9 @@
 """Audio processing: true peak, limiter, loudness, resampling, assembly, encoding, tags,
-WebVTT and atomic writes, on real speech from espeak-ng and on signals with known answers."""
+WebVTT, on real speech from espeak-ng and on signals with known answers."""
 from __future__ import annotations
 
 import io
 import math
-import os
-import stat
 
 import numpy as np
 import pytest
@@ -13,7 +11,7 @@ import soundfile
 from mutagen.id3 import ID3
 from scipy.signal import resample_poly
 
-from syndicate.speech import audio, write_atomic
+from syndicate.speech import audio
 from syndicate.speech.espeak import EspeakVoice
 
 
@@ -149,15 +147,3 @@ def test_transcript_vtt():
     vtt = audio.transcript_vtt([(0.4, 1.5, "At noon."), (2.25, 3661.0125, "A --> B")])
     assert vtt == ("WEBVTT\n\n1\n00:00:00.400 --> 00:00:01.500\nAt noon.\n\n"
                    "2\n00:00:02.250 --> 01:01:01.012\nA -> B\n")
-
-
-def test_write_atomic_replaces_whole_files_only(tmp_path):
-    target = tmp_path / "storm" / "clip.mp3"
-    write_atomic(target, b"first")
-    write_atomic(target, b"second")
-    assert target.read_bytes() == b"second"
-    assert stat.S_IMODE(os.stat(target).st_mode) == 0o644
-    with pytest.raises(TypeError):
-        write_atomic(target, "not bytes")  # type: ignore[arg-type]
-    assert target.read_bytes() == b"second"  # the failed write changed nothing ...
-    assert [p.name for p in target.parent.iterdir()] == ["clip.mp3"]  # ... and left no temporary file

@@ -145,3 +145,21 @@ def test_prepare_handles_a_24000_character_entry_quickly():
     spoken = prepare_speech(entry(text=text), timezone="UTC", language="en")
     assert time.perf_counter() - started < 2.0
     assert "four thousand five hundred kilometers" in spoken and not re.search(r"\d", spoken)
+
+
+@pytest.mark.parametrize("body", [
+    "The minister spoke at length.\n\nPhoto by Jane Doe",
+    "The minister spoke at length. Photograph: Reuters",
+    "The minister spoke at length. (Image: AFP/Getty Images)",
+    "The minister spoke at length. Photo by J. Smith for The Guardian.",
+    "The minister spoke at length.\nPhotos: Jane Doe/Reuters",
+])
+def test_a_credit_ending_the_body_is_not_spoken(body):
+    spoken = prepare_speech(entry(headline="", text=body), timezone="UTC", language="en").split("\n\n")
+    assert spoken[1:] == ["The minister spoke at length."]
+
+
+def test_words_like_a_credit_that_are_not_one_are_spoken():
+    for body in ("Video by drone showed flooding across the city.", "He said the photo: it was fake."):
+        spoken = prepare_speech(entry(headline="", text=body), timezone="UTC", language="en")
+        assert spoken.split("\n\n")[1].startswith(body.split()[0]), spoken

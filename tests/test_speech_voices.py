@@ -8,7 +8,7 @@ import threading
 import espeakng_loader
 import pytest
 
-from syndicate.speech import espeak, flite
+from syndicate.speech import espeak, festival, flite
 from syndicate.speech.voices import Voice, choose_voice, ranking, render
 
 needs_flite = pytest.mark.skipif(flite.executable() is None, reason="flite is not installed (apt install flite)")
@@ -20,10 +20,17 @@ def voiced_seconds(segment) -> float:
 
 @needs_flite
 @pytest.mark.parametrize("language", ["en", "en-GB", "en_US", "EN"])
-def test_english_goes_to_flite_slt(language):
+def test_english_goes_to_the_best_installed_voice(language):
     voice = choose_voice(language)
-    assert voice.id == "flite:slt"
+    assert voice.id == (f"festival:{festival.VOICE}" if festival.has_voice() else "flite:slt")
     assert isinstance(voice, Voice)
+
+
+@needs_flite
+def test_english_without_festival_goes_to_flite_slt(monkeypatch, tmp_path):
+    (tmp_path / "flite").symlink_to(flite.executable())  # a PATH with flite on it and nothing else
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert choose_voice("en").id == "flite:slt"
 
 
 def test_english_without_flite_falls_to_espeak(monkeypatch):
@@ -39,7 +46,7 @@ def test_other_languages_go_to_espeak(language, expected):
 
 
 def test_the_ranking_is_declared():
-    assert ranking("en")[0] == "flite:slt" and ranking("en")[-1] == "espeak-ng"
+    assert ranking("en")[:2] == (f"festival:{festival.VOICE}", "flite:slt") and ranking("en")[-1] == "espeak-ng"
     assert ranking("vi") == ranking("hi") == ("espeak-ng",)
 
 
@@ -107,7 +114,7 @@ def test_espeak_knows_the_languages_we_need():
 
 @needs_flite
 def test_render_keeps_order_and_reports_the_voice():
-    voice = choose_voice("en")
+    voice = flite.FliteVoice("slt")  # rendered in parallel threads
     texts = ["One.", "This is a much longer second piece of speech.", "Three."]
     pieces, voice_id = render(voice, texts)
     assert voice_id == "flite:slt"

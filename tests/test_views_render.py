@@ -140,10 +140,12 @@ def test_time_only_when_everything_is_today(blog):
     assert [t.text for t in doc.xpath("//article/h2/time")] == ["08:30 UTC+7", "08:10 UTC+7"]
 
 
-def test_headline_or_update(doc):
+def test_headline_or_the_feeds_title(doc):
     headings = [h.text_content() for h in doc.xpath("//article/h2")]
     assert headings[0].endswith("Final heat won by the Thu Duc team")
-    assert headings[2].endswith(" Update")
+    # Untitled: the feeds' title, its time and first words, not a bare "Update".
+    assert headings[2].endswith(" 07:30 — Route details are on https://example.org/a-very-lon…")
+    assert "Update" not in headings[2]
 
 
 def test_injected_markup_is_escaped(blog, entries):
@@ -185,9 +187,10 @@ def test_captions_with_credits(doc):
     assert doc.xpath("//p[@class='c']/a")[0].get("href") == "https://video.example/clip/1"
 
 
-def test_permalinks_point_into_the_page(doc, entries):
+def test_permalinks_are_the_entry_pages(doc, entries):
+    # An anchor in this page breaks once the entry moves to an older page; its own page does not.
     links = doc.xpath("//a[.='Link to this update']")
-    assert [a.get("href") for a in links] == [f"#entry-{e.id}" for e in entries]
+    assert [a.get("href") for a in links] == [LINKS.entry("river-festival", e.id) for e in entries]
 
 
 def test_audio_links(doc, blog, entries):
@@ -222,14 +225,14 @@ def test_pagination_newest_first(doc, blog):
 def test_pagination_keeps_the_readers_choices(blog, entries):
     doc = parse(render_blog_html(blog, entries, LINKS, page_of(entries, 2, 4, 11), order="oldest", key_only=True))
     assert _page_links(doc) == {
-        "Older updates": LINKS.blog_page(blog.slug, 1) + "?order=oldest&key=1",
-        "Newer updates": LINKS.blog_page(blog.slug, 3) + "?order=oldest&key=1",
+        "Older updates": LINKS.blog_page(blog.slug, 1, "oldest", True),
+        "Newer updates": LINKS.blog_page(blog.slug, 3, "oldest", True),
     }
     views = {a.text: a.get("href") for a in doc.xpath("//nav[@aria-label='View options']//a")}
     assert views == {
-        "Reload for new updates": LINKS.blog_page(blog.slug, 2) + "?order=oldest&key=1",
-        "Newest first": LINKS.blog_page(blog.slug) + "?key=1",
-        "All updates": LINKS.blog_page(blog.slug) + "?order=oldest",
+        "Reload for new updates": LINKS.blog_page(blog.slug, 2, "oldest", True),
+        "Newest first": LINKS.blog_page(blog.slug, 1, "newest", True),
+        "All updates": LINKS.blog_page(blog.slug, 1, "oldest"),
     }
 
 
@@ -237,8 +240,8 @@ def test_single_page_has_no_page_nav(blog, entries):
     doc = parse(render_blog_html(blog, entries, LINKS, page_of(entries)))
     assert not doc.xpath("//nav[@aria-label='Pages']")
     views = {a.text: a.get("href") for a in doc.xpath("//nav[@aria-label='View options']//a")}
-    assert views["Oldest first"] == LINKS.blog_page(blog.slug) + "?order=oldest"
-    assert views["Key events only"] == LINKS.blog_page(blog.slug) + "?key=1"
+    assert views["Oldest first"] == LINKS.blog_page(blog.slug, 1, "oldest")
+    assert views["Key events only"] == LINKS.blog_page(blog.slug, 1, "newest", True)
 
 
 def test_unknown_order_is_refused(blog):
@@ -387,3 +390,31 @@ def test_audio_label_without_details(blog):
                   audio=Audio(status="ready", file="x.mp3"))
     doc = parse(render_blog_html(blog, [entry], LINKS, page_of([entry])))
     assert doc.xpath("//a[starts-with(., 'Listen')]")[0].text == "Listen to this update (MP3)"
+
+
+# --- details that screen-reader and terminal users asked for --------------------------------
+
+def test_text_version_separates_a_caption_from_the_listen_line(blog, entries):
+    text = render_blog_text(blog, entries, LINKS)
+    assert "\nPhoto: The winning crew lifts the cup (Credit: Lan Pham)\n\nListen (MP3, 42 seconds" in text
+    # A video's caption keeps its link right under it, then the blank line.
+    assert "\nOpen the video: https://video.example/clip/1\n\nLink:" in text
+
+
+def test_untitled_entries_get_the_feeds_title_in_the_text_version(blog, entries):
+    text = render_blog_text(blog, entries, LINKS)
+    assert "==\n07:30 \u2014 Route details are on" in text
+    assert "\nUpdate\n" not in text
+
+
+def test_last_updated_is_the_newest_entry_not_the_import(blog, entries):
+    imported = make_blog(updated=datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    newest = max(e.updated for e in entries)  # 08:42 local, the edit of the first entry
+    text = render_blog_text(imported, entries, LINKS)
+    assert "Last updated 08:42 UTC+7, Saturday 2 March 2024." in text
+    doc = parse(render_blog_html(imported, entries, LINKS, page_of(entries), updated=newest))
+    assert doc.xpath("//p[@class='st']/time")[0].get("datetime") == to_rfc3339(newest)
+    index = parse(render_index_html([imported], LINKS, {imported.slug: newest}))
+    assert index.xpath("//p[@class='st']/time")[0].get("datetime") == to_rfc3339(newest)
+    # No entries: the blog's own time.
+    assert "Last updated 16:00 UTC+7, Monday 30 November 2026." in render_blog_text(imported, [], LINKS)

@@ -10,7 +10,7 @@ from .atom import build_atom
 from .cover import COVER_TYPE, build_cover
 from .jsonfeed import build_jsonfeed
 from .opml import build_opml
-from .podcast import build_podcast
+from .podcast import build_podcast, podcast_owner
 from .rss import build_rss
 
 __all__ = [
@@ -21,4 +21,5 @@ __all__ = [
     "build_opml",
     "build_podcast",
     "build_rss",
+    "podcast_owner",
 ]

@@ -61,7 +61,9 @@ def build_atom(
     """
     shown = tombstones if page.number == 1 else ()
     fg = FeedGenerator()
-    fg.register_extension("tombstones", Tombstones, None, atom=True, rss=False)
+    if shown:  # its namespace only where a tombstone is: validators warn of namespaces they do not know
+        fg.register_extension("tombstones", Tombstones, None, atom=True, rss=False)
+        fg.tombstones.deleted = _tombstones(shown)
     # feedgen drops rel/type/length from entry links; this entry extension writes them.
     fg.register_extension("entrylinks", BaseExtension, AtomEntryLinks, atom=True, rss=False)
     fg.id(blog_guid(blog.uuid))
@@ -75,7 +77,6 @@ def build_atom(
     fg.language(feed_language(blog))
     fg.generator(GENERATOR)
     fg.updated(feed_updated(blog, entries, shown))  # from the data: feedgen would stamp "now"
-    fg.tombstones.deleted = _tombstones(shown)
 
     tz = blog_zone(blog)
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ..links import FEED_TYPES, Links
 from ..model import Audio, Blog, Entry, Media, Page
-from ..sanitize import html_to_text
+from ..sanitize import html_to_text, without_speech_hints
 from ..timeutil import UTC, ensure_utc, zone
 
 KEY_EVENT = "key-event"
@@ -143,7 +143,7 @@ def content_html(entry: Entry) -> str:
         for line in map(caption_text, entry.media)
         if line
     )
-    return xml_safe(entry.html).strip() + figures
+    return xml_safe(without_speech_hints(entry.html)).strip() + figures
 
 
 def content_text(entry: Entry) -> str:

@@ -23,6 +23,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+CHAPTERS_TYPE = "application/json+chapters"
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class PodcastIndex(BaseExtension):
         self.medium: str = "podcast"
         self.txt: list[tuple[str, str]] = []
         self.explicit: bool = False
+        self.owner: tuple[str, str] = ("", "")  # itunes:owner (name, e-mail); written when set
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS, "itunes": ITUNES_NS}
@@ -128,6 +130,13 @@ class PodcastIndex(BaseExtension):
     def extend_rss(self, feed: etree._Element) -> etree._Element:
         channel = _channel(feed)
         _text(channel, f"{{{ITUNES_NS}}}explicit", "true" if self.explicit else "false")
+        name, email = self.owner
+        if name or email:
+            owner = etree.SubElement(channel, f"{{{ITUNES_NS}}}owner")
+            if name:
+                _text(owner, f"{{{ITUNES_NS}}}name", name)
+            if email:
+                _text(owner, f"{{{ITUNES_NS}}}email", email)
         if self.guid:
             _text(channel, f"{{{PODCAST_NS}}}guid", self.guid)
         _text(channel, f"{{{PODCAST_NS}}}locked", "yes" if self.locked else "no")
@@ -147,6 +156,7 @@ class PodcastIndexEntry(BaseEntryExtension):
         self.explicit: bool = False
         self.transcripts: list[tuple[str, str]] = []
         self.language: str | None = None
+        self.chapters: str | None = None  # URL of a Podcasting 2.0 chapters document
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
         _text(item, f"{{{ITUNES_NS}}}explicit", "true" if self.explicit else "false")
@@ -156,4 +166,6 @@ class PodcastIndexEntry(BaseEntryExtension):
             )
             if self.language:
                 element.set("language", self.language)
+        if self.chapters:
+            etree.SubElement(item, f"{{{PODCAST_NS}}}chapters", url=self.chapters, type=CHAPTERS_TYPE)
         return item

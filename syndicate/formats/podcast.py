@@ -10,7 +10,7 @@ import re
 import uuid
 from collections.abc import Sequence
 
-from ..links import Links
+from ..links import Links, episode_guid
 from ..model import Blog, Entry, Page
 from .common import (
     SYNTHETIC_VOICE_NOTE,
@@ -20,6 +20,7 @@ from .common import (
     content_html,
     duration_seconds,
     ellipsize,
+    one_line,
     feed_description,
     feed_language,
     feed_title,
@@ -61,18 +62,26 @@ def channel_description(blog: Blog) -> str:
     return text + note
 
 
+def podcast_owner(blog: Blog, name: str = "", email: str = "") -> tuple[str, str]:
+    """(name, e-mail) for itunes:owner: the blog's own, each falling back to the service's."""
+    return one_line(blog.owner_name) or one_line(name), one_line(blog.owner_email) or one_line(email)
+
+
 def episode_description(entry: Entry) -> str:
     """The entry's HTML with captions, then the disclosure that a machine reads it."""
     return f"{content_html(entry)}<p>{html.escape(SYNTHETIC_VOICE_NOTE)}</p>"
 
 
 def build_podcast(
-    blog: Blog, entries: Sequence[Entry], links: Links, page: Page, *, hub: str | None = None
+    blog: Blog, entries: Sequence[Entry], links: Links, page: Page, *, hub: str | None = None,
+    owner: tuple[str, str] = ("", ""),
 ) -> bytes:
     """Podcast RSS for one page of a blog's entries: only those whose audio is ready.
 
-    Each episode keeps the entry's urn:uuid guid; its enclosure URL changes when the clip is
-    regenerated (players cache by URL) and its length is the clip's exact size in bytes.
+    Each episode has a permanent urn:uuid guid of its own (`episode_guid`: not the entry's id in
+    the text feeds); its enclosure URL changes when the clip is regenerated (players cache by
+    URL) and its length is the clip's exact size in bytes. `owner` is itunes:owner's (name,
+    e-mail), see `podcast_owner`; left out when both are empty.
     """
     episodes = [entry for entry in entries if audio_ready(entry)]
     slug = blog.slug
@@ -99,12 +108,14 @@ def build_podcast(
     # itunes:explicit is written by PodcastIndex as "false": feedgen only knows yes/no/clean.
     fg.podcastindex.guid = podcast_guid(links.feed(slug, "podcast"))
     fg.podcastindex.txt = [("ai-content", "true")]
+    fg.podcastindex.owner = owner
 
     tz = blog_zone(blog)
     language = feed_language(blog)
 
     def add_episode(fg, entry: Entry):
         item = add_item(fg, entry, links, blog, tz, author, description=episode_description(entry))
+        item.guid(episode_guid(entry.id), permalink=False)
         seconds = duration_seconds(entry.audio)
         if seconds is not None:
             item.podcast.itunes_duration(str(seconds))

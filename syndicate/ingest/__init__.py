@@ -1,19 +1,20 @@
 """Importers: pure parsers from a live blog's text (plain text, JSON-LD, our own export) to a
 ParsedBlog. No database, no HTTP: fetching is done by the caller.
 
-    parse(source, format=None, timezone=None, language=None, now=None) -> ParsedBlog
+    parse(source, format=None, timezone=None, language=None, now=None, date=None) -> ParsedBlog
 
 `format` is detected when None (see detect.py). `timezone` is the blog's IANA zone, used to read
 clock times and naive date-times (default UTC); `language` is a hint (en-US reads numeric
-dates month first); `now` is the reference for "already ended" and for undated text (default:
-the current time). ParsedBlog.timezone and .language carry only what the source itself said.
+dates month first); `now` is the reference for "already ended" (default: the current time);
+`date` is the day of the newest entry of a plain-text page that carries no date (text only:
+without it such a page fails, since the day of the import must not decide dates and ids). ParsedBlog.timezone and .language carry only what the source itself said.
 Every failure caused by the input is an IngestError whose message starts with the format, or
 with "ingest:" when it came before any format applied (empty input, unknown zone...).
 """
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date as Date, datetime
 from typing import Callable
 
 from ..model import ParsedBlog
@@ -35,7 +36,7 @@ _PARSERS: dict[str, Callable[..., ParsedBlog]] = {
 
 
 def parse(source: str | bytes, *, format: str | None = None, timezone: str | None = None,
-          language: str | None = None, now: datetime | None = None) -> ParsedBlog:
+          language: str | None = None, now: datetime | None = None, date: Date | None = None) -> ParsedBlog:
     """Parse `source` (text, or UTF-8 bytes) into a ParsedBlog; IngestError on bad input."""
     if format is not None:
         check_format(format)
@@ -46,7 +47,8 @@ def parse(source: str | bytes, *, format: str | None = None, timezone: str | Non
     now = ensure_utc(now) if now else datetime.now(UTC)
     parser = _PARSERS[format]
     try:
-        blog = parser(text, timezone=timezone or "UTC", language=language, now=now)
+        extra = {"date": date} if format == "text" else {}
+        blog = parser(text, timezone=timezone or "UTC", language=language, now=now, **extra)
     except IngestError:
         raise
     except ValueError as exc:

@@ -6,9 +6,11 @@ out, without synthesis, whether an entry's clip is still current).
     prepare.py      entry -> the words a newsreader would say
     split.py        sentences, and pieces short enough for an engine
     lexicon.py      the words for units, currencies, abbreviations and times, per language
+    pronounce.py    a blog's pronunciation entries applied to prepared text, per engine
     voices.py       the Voice interface, the ranking of voices per language, the choice
-    flite.py, espeak.py, gtts_voice.py
-                    the engines (flite command, espeak-ng in-process, gTTS online)
+    festival.py, flite.py, espeak.py, piper_voice.py, gtts_voice.py
+                    the engines (a long-lived festival process, flite command, espeak-ng and
+                    Piper in-process, gTTS online)
     audio.py        pauses, loudness, true-peak limiter, MP3 encoding, ID3 tags, WebVTT
     clip.py         make_clip, clip names, atomic writes
 """
@@ -24,7 +26,7 @@ with warnings.catch_warnings():
     import pydub  # noqa: F401
 
 from .audio import transcript_vtt  # noqa: E402
-from .clip import PIPELINE_VERSION, Clip, ClipKey, SpeechError, clip_key, make_clip, write_atomic  # noqa: E402
+from .clip import PIPELINE_VERSION, Clip, ClipKey, SpeechError, clip_key, make_clip  # noqa: E402
 from .prepare import prepare_speech  # noqa: E402
 from .split import split_for_speech  # noqa: E402
 from .voices import GttsWithFallback, Voice, VoiceUnavailable, choose_voice  # noqa: E402
@@ -32,5 +34,4 @@ from .voices import GttsWithFallback, Voice, VoiceUnavailable, choose_voice  # n
 __all__ = [
     "PIPELINE_VERSION", "Clip", "ClipKey", "GttsWithFallback", "SpeechError", "Voice", "VoiceUnavailable",
     "choose_voice", "clip_key", "make_clip", "prepare_speech", "split_for_speech", "transcript_vtt",
-    "write_atomic",
 ]

@@ -15,16 +15,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, NamedTuple
 
+from ..clipstore import ClipStore
 from ..config import BY_NAME
 from ..model import Blog, Entry
 from . import audio
-from .prepare import prepare_speech
+from .prepare import normalise, prepare_speech
+from ..pronunciations import digest, load_file, merge
+from .pronounce import Lexicon, inline_overrides
 from .split import split_for_speech
 from .voices import choose_voice, language_tag, render
 
@@ -68,17 +70,42 @@ def _setting(settings: Mapping[str, Any], name: str) -> Any:
     return spec.kind(settings.get(name, spec.default))
 
 
-def clip_name(blog: Blog, entry: Entry, transcript: str, voice: str, settings: Mapping[str, Any]) -> str:
-    """`<slug>/<entry id>-<12 hex digits>.mp3` for this transcript, voice and audio settings."""
+def clip_name(blog: Blog, entry: Entry, transcript: str, voice: str, settings: Mapping[str, Any],
+              pronunciations: str = "") -> str:
+    """`<slug>/<entry id>-<12 hex digits>.mp3` for this transcript, voice and audio settings,
+    and `pronunciations` (the digest of the lexicon entries that changed what is said, if any:
+    so a lexicon change renames exactly the clips whose spoken words it changes)."""
     recipe = [transcript, voice, float(_setting(settings, "LOUDNESS_LUFS")),
               float(_setting(settings, "TRUE_PEAK_DBTP")), int(_setting(settings, "MP3_BITRATE")), PIPELINE_VERSION]
+    if pronunciations:
+        recipe.append(pronunciations)
     digest = hashlib.sha256(json.dumps(recipe, ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
-    return f"{blog.slug}/{entry.id}-{digest}.mp3"
+    return ClipStore.name(blog.slug, entry.id, digest)
 
 
 def _voice(blog: Blog, settings: Mapping[str, Any]):
     return choose_voice(blog.language or "en", str(_setting(settings, "TTS_ENGINE")),
-                        timeout=float(_setting(settings, "TTS_TIMEOUT")))
+                        timeout=float(_setting(settings, "TTS_TIMEOUT")),
+                        piper_model=str(_setting(settings, "PIPER_MODEL")))
+
+
+@lru_cache(maxsize=64)
+def _compiled(entries: tuple, language: str) -> Lexicon:
+    return Lexicon(entries, language, normalise)
+
+
+def lexicon(entry: Entry, blog: Blog, settings: Mapping[str, Any]) -> Lexicon:
+    """The pronunciations for this entry: the default file's, the blog's, then the entry's own
+    inline overrides, later ones winning."""
+    language = blog.language or "en"
+    entries = merge(language, load_file(str(_setting(settings, "LEXICON"))), blog.pronunciations,
+                    inline_overrides(entry.html))
+    return _compiled(tuple(entries), language)
+
+
+def _applied(words: Lexicon, transcript: str) -> str:
+    used = words.applied(transcript)
+    return digest(used) if used else ""
 
 
 def clip_key(entry: Entry, blog: Blog, settings: Mapping[str, Any], *, voice: str | None = None) -> ClipKey:
@@ -88,7 +115,8 @@ def clip_key(entry: Entry, blog: Blog, settings: Mapping[str, Any], *, voice: st
     """
     transcript = prepare_speech(entry, timezone=blog.timezone, language=blog.language)
     voice_id = voice or _voice(blog, settings).id
-    return ClipKey(transcript, voice_id, clip_name(blog, entry, transcript, voice_id, settings))
+    used = _applied(lexicon(entry, blog, settings), transcript)
+    return ClipKey(transcript, voice_id, clip_name(blog, entry, transcript, voice_id, settings, used))
 
 
 def _title(entry: Entry, blog: Blog) -> str:
@@ -109,8 +137,11 @@ def make_clip(entry: Entry, blog: Blog, settings: Mapping[str, Any]) -> Clip:
     chunk = int(getattr(voice, "chunk_chars", 500))
     sections = [split_for_speech(section, chunk) for section in transcript.split("\n\n")]
     texts = [piece for section in sections for piece in section]
+    words = lexicon(entry, blog, settings)
+    used = _applied(words, transcript)
+    engine = voice.id.split(":")[0]  # the cues keep the written words; the engine gets these
     try:
-        spoken, voice_id = render(voice, texts)
+        spoken, voice_id = render(voice, [words.speak(text, engine) for text in texts])
     except Exception as exc:  # any engine failure becomes one error type naming the voice
         raise SpeechError(f"speech: {voice.id} failed: {exc}") from exc
     grouped, start = [], 0
@@ -128,28 +159,11 @@ def make_clip(entry: Entry, blog: Blog, settings: Mapping[str, Any]) -> Clip:
     mp3 = audio.tag_mp3(
         mp3, title=_title(entry, blog), album=blog.title,
         date=entry.published.strftime("%Y-%m-%dT%H:%M:%S"),
-        language=ISO_639_2.get(lang.split("-")[0], lang), comment=f"Spoken by {voice_id}",
+        language=ISO_639_2.get(lang.split("-")[0], lang),
+        comment=f"Spoken by {voice_id}" + (f"; pronunciations {used}" if used else ""),
         artist=blog.author, entry_id=entry.id,
     )
-    name = clip_name(blog, entry, transcript, voice_id, settings)
+    name = clip_name(blog, entry, transcript, voice_id, settings, used)
     log.debug("speech: %s spoken by %s, %.1f s", name, voice_id, duration)
     return Clip(mp3=mp3, duration=duration, voice=voice_id,
                 transcript=transcript, name=name, cues=cues)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` all at once: a temporary file in the same folder, then a rename,
-    so readers never see a partial clip (a failed write leaves the old file, or none)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; clips are served to everyone
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

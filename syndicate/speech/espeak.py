@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 CHARS_UTF8 = 1
+PHONEMES = 0x100  # "[[...]]" in the text is phoneme mnemonics (a lexicon entry's phonemes)
 POS_CHARACTER = 1
 PARAM_RATE = 1
 EE_OK = 0
@@ -113,7 +114,8 @@ class Engine:
         self.lib.espeak_SetParameter(PARAM_RATE, wpm, 0)
         data = text.encode("utf-8") + b"\0"
         self._chunks = []
-        status = self.lib.espeak_Synth(data, len(data), 0, POS_CHARACTER, 0, CHARS_UTF8, None, None)
+        flags = CHARS_UTF8 | (PHONEMES if "[[" in text else 0)  # prepared text has no brackets of its own
+        status = self.lib.espeak_Synth(data, len(data), 0, POS_CHARACTER, 0, flags, None, None)
         if status != EE_OK:
             raise EspeakError(f"espeak: synthesis failed ({status})")
         pcm, self._chunks = b"".join(self._chunks), []

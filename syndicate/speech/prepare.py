@@ -59,6 +59,20 @@ _CREDIT = [
     re.compile(r"\s*(?:[-–—|]\s*)?" + _AGENCY + r"(?: via Getty Images)?(?:\s*/\s*[\w .'-]+)?\s*$"),  # REUTERS/X
 ]
 
+# A credit line ending a body ("... Photo by Jane Doe", "Photograph: Reuters", "(Image: AFP/Getty
+# Images)"): after a sentence or on a line of its own, naming only capitalised words.
+_NAME_WORD = r"(?:[A-Z][\w'’.-]*|/|&|and|for|of|via|the)"
+_BODY_CREDIT = re.compile(
+    r"(?:^|(?<=[.!?…]))[ \t]*[(\[]?[ \t]*(?:[-–—|][ \t]*)?"
+    r"(?i:photo(?:graph)?s?|pictures?|images?|video|footage|credit|courtesy|illustration)"
+    r"(?:[ \t]+(?i:by|courtesy[ \t]+of|via))?[ \t]*:?[ \t]+"
+    + _NAME_WORD + r"(?:[ \t]*" + _NAME_WORD + r"){0,9}[ \t]*[)\]]?[ \t]*\.?\s*\Z", re.M)
+
+
+def body_text(text: str) -> str:
+    """An entry's body without the credit line at its end: credits are never spoken."""
+    return _BODY_CREDIT.sub("", text or "").rstrip()
+
 
 def _lang(language: str) -> str:
     return (language or "en").strip().replace("_", "-").split("-")[0].lower() or "en"
@@ -145,7 +159,8 @@ def _abbreviations(text: str) -> str:
     text = re.sub(r"\b((?:[A-Z]\.){2,})(?=\s*$)", lambda m: spaced(m) + ".", text, flags=re.M)  # ends a sentence
     text = re.sub(r"\b((?:[A-Z]\.){2,})", spaced, text)
     text = re.sub(_INITIALISM, lambda m: " ".join(m[1]), text)
-    return re.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1", text)  # John F. Kennedy: no sentence end
+    # John F. Kennedy: no sentence end; but "the U S. Then" (from "U.S.", "US") ends one.
+    return re.sub(r"(?<!\b[A-Z] )\b([A-Z])\.(?=\s+[A-Z])", r"\1", text)
 
 
 def _month(name: str) -> str:
@@ -177,15 +192,24 @@ def _dates_and_times(text: str) -> str:
                   lambda m: _words(int(m[1]), "en", "year"), text)
 
 
+def _hindi_clock(match: re.Match) -> str:
+    """'8:30' -> '8 बजकर 30 मिनट', '8:30 बजे' -> '8 बजकर 30 मिनट पर' (at 8:30: the hour word
+    is not said twice), '8:00' -> '8 बजे'."""
+    hour, minute = int(match[1]), int(match[2])
+    if minute == 0:
+        return f"{hour} बजे"
+    return f"{hour} बजकर {minute} मिनट" + (" पर" if match[3] else "")
+
+
 def _numbers(text: str, lang: str) -> str:
     """Ranges, money, units and the remaining numbers, in any language."""
     words = WORDS.get(lang)
     if lang == "vi":
         text = re.sub(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", r"ngày \3 tháng \2 năm \1", text)
         text = re.sub(r"\b([01]?\d|2[0-3])[:h]([0-5]\d)\b", r"\1 giờ \2", text)
-    elif lang == "hi":
-        text = re.sub(r"\b([01]?\d|2[0-3]):([0-5]\d)\b", r"\1 बजकर \2 मिनट", text)
-    text = re.sub(r"(?<=[^\W\d_])-(?=\d)", " ", text)  # COVID-19
+    elif lang == "hi":  # digits stay digits: espeak-ng reads them in Hindi
+        text = re.sub(r"\b([01]?\d|2[0-3]):([0-5]\d)\b(\s*बजे)?", _hindi_clock, text)
+    text = re.sub(r"(?<=[^\W\d_])-?(?=\d)", " ", text)  # COVID-19, G7: "G seven", not "Gseven"
     if words:
         text = re.sub(r"(?<![\w.-])(" + _NUM + r")\s?[-–—]\s?(" + _NUM + r")(?![\d-]|\.\d)", rf"\1 {words[0]} \2", text)
         text = re.sub(r"(?<![\w.])[-−](?=\d)", words[5] + " ", text)
@@ -264,7 +288,7 @@ def prepare_speech(entry: Entry, *, timezone: str, language: str) -> str:
     Sections are separated by a blank line, sentences by a line break.
     """
     sections = [time_intro(entry.published, timezone, language), normalise(entry.headline, language),
-                normalise(entry.text, language)]
+                normalise(body_text(entry.text), language)]
     seen: set[str] = set()
     for media in entry.media:
         spoken = normalise(caption_text(media.caption, media.credit), language)

@@ -1,11 +1,19 @@
 """Voices: the interface every engine meets, the ranking per language, and the choice.
 
-The ranking is declared in `RANKING` from measured intelligibility (word error rate of an
-offline recogniser on the voice's output): flite `slt` 0.11, flite `kal16` 0.15, espeak-ng
-English 0.82. So English goes to flite when it is installed and to espeak-ng only as a last
-resort; every other language espeak-ng knows (Vietnamese, Hindi and ~100 more) goes to
-espeak-ng, which has nothing better to compete with offline here. festival voices (HTS
-English, Hindi `nsk`) are not installed on our hosts and not wired in.
+The ranking is declared in `RANKING` from measurements on 30 news sentences (share of words
+missed by two offline recognisers, whisper tiny.en / pocketsphinx, and the DNSMOS quality
+estimate; see bench/quality.py):
+
+    festival cmu_us_slt_arctic_hts   0.015 / 0.060   DNSMOS 3.91
+    flite slt                        0.032 / 0.108   3.57
+    flite kal16                      0.071 / 0.077   3.78
+    espeak-ng en                     0.095 / 0.880   3.69
+
+So English goes to festival's HTS voice when it is installed (one long-lived process per
+worker), then flite, and to espeak-ng only as a last resort; every other language espeak-ng
+knows (Vietnamese, Hindi and ~100 more) goes to espeak-ng, which has nothing better offline
+(festival's Hindi diphone voice adds a final vowel espeak-ng rightly drops). Piper is not
+ranked: it is an opt-in engine (TTS_ENGINE "piper" with a model the operator chose).
 
 A language no installed voice knows (e.g. "xx") is spoken by the English ranking's best voice,
 with a warning in the log; the voice id recorded with the clip (e.g. "flite:slt" on a blog
@@ -21,14 +29,14 @@ from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from pydub import AudioSegment
 
-from . import espeak, flite
+from . import espeak, festival, flite, piper_voice
 from .gtts_voice import GttsUnavailable, GttsVoice
 
 log = logging.getLogger(__name__)
 
 # Voice specs, best first. "espeak-ng" means espeak-ng's voice for the blog's language.
 RANKING: dict[str, tuple[str, ...]] = {
-    "en": ("flite:slt", "flite:kal16", "espeak-ng"),
+    "en": (f"festival:{festival.VOICE}", "flite:slt", "flite:kal16", "espeak-ng"),
 }
 DEFAULT_RANKING: tuple[str, ...] = ("espeak-ng",)
 FALLBACK_LANGUAGE = "en"  # who speaks a language nobody installed knows
@@ -70,7 +78,12 @@ def _espeak(tag: str) -> Voice | None:
     return espeak.EspeakVoice(found[0], identifier=found[1]) if found else None
 
 
+def _festival(name: str) -> Callable[[str], Voice | None]:
+    return lambda _tag: festival.FestivalVoice(name) if festival.has_voice(name) else None
+
+
 FACTORIES: dict[str, Callable[[str], Voice | None]] = {
+    f"festival:{festival.VOICE}": _festival(festival.VOICE),
     "flite:slt": _flite("slt"),
     "flite:kal16": _flite("kal16"),
     "espeak-ng": _espeak,
@@ -92,24 +105,42 @@ def offline_voice(language: str) -> Voice | None:
     return None
 
 
-def choose_voice(language: str, engine: str = "offline", *, timeout: float = 10.0) -> Voice:
+def _piper(language: str, model: str) -> Voice | None:
+    """The Piper voice of `model` when it speaks `language`; None (with a warning) otherwise."""
+    try:
+        voice = piper_voice.PiperVoice(model)
+    except piper_voice.PiperUnavailable as exc:
+        log.warning("%s; using the offline voice", exc)
+        return None
+    if voice.language.split("-")[0] != language_tag(language).split("-")[0]:
+        return None  # the model speaks another language: this blog keeps its offline voice
+    return voice
+
+
+def choose_voice(language: str, engine: str = "offline", *, timeout: float = 10.0, piper_model: str = "") -> Voice:
     """The most intelligible installed voice for `language` (a BCP 47 tag).
 
     engine "gtts" wraps gTTS (each request bounded by `timeout` seconds) around that offline
-    voice in a `GttsWithFallback`. Raises VoiceUnavailable when no voice is installed at all.
+    voice in a `GttsWithFallback`; engine "piper" speaks with the model at `piper_model` when it
+    speaks this language (else the offline voice). Raises VoiceUnavailable when no voice is
+    installed at all.
     """
+    if engine == "piper":
+        chosen = _piper(language, piper_model)
+        if chosen is not None:
+            return chosen
     voice = offline_voice(language)
     if voice is None:
         voice = offline_voice(FALLBACK_LANGUAGE)
         if voice is None:
-            raise VoiceUnavailable("speech: no offline voice installed (flite or espeak-ng)")
+            raise VoiceUnavailable("speech: no offline voice installed (festival, flite or espeak-ng)")
         log.warning("speech: no voice for language %r; speaking it with %s", language, voice.id)
     if engine == "gtts":
         try:
             return GttsWithFallback(GttsVoice(language, timeout=timeout), voice)
         except GttsUnavailable as exc:
             log.warning("%s; using %s", exc, voice.id)
-    elif engine != "offline":
+    elif engine not in ("offline", "piper"):
         raise ValueError(f"speech: unknown engine {engine!r}")
     return voice
 

@@ -1,8 +1,11 @@
 """The store: blogs, entries, clips and the speech queue, through SQLAlchemy Core.
 
-SQLite (the embedded default, in WAL mode) and PostgreSQL both work by URL. Writes go through
-`Store.write()`, which on SQLite takes the write lock up front (BEGIN IMMEDIATE) so that
-concurrent writers queue instead of failing halfway through a transaction.
+SQLite (the embedded default, in WAL mode) and PostgreSQL both work by URL. Several changes
+that belong together go through `Store.transaction()`, a `Transaction`: the unit of work that
+importers and other outside code use. Every write transaction, on SQLite, takes the write lock
+up front (BEGIN IMMEDIATE) so that concurrent writers queue instead of failing halfway.
+The mixins share their building blocks as plain functions of a connection (`blogs.blog_in`,
+`blogs.touch`, `entries.insert_entry`, `queue.enqueue`, ...), never each other's methods.
 """
 from __future__ import annotations
 
@@ -12,12 +15,17 @@ from typing import Iterator
 import sqlalchemy as sa
 
 from .blogs import BlogQueries
+from .catchups import CatchupQueries
 from .entries import EntryQueries
 from .errors import Conflict, NotFound, StoreError
-from .jobs import Job, JobQueries
+from .jobs import LEASE_SECONDS, Finished, Job, JobQueries
 from .migrations import migrate
+from .transaction import Transaction
+from .wakeup import Wakeup, wakeup_for
+from .pronunciations import PronunciationQueries
 
-__all__ = ["Store", "StoreError", "NotFound", "Conflict", "Job"]
+__all__ = ["Store", "StoreError", "NotFound", "Conflict", "Job", "Finished", "Transaction", "Wakeup",
+           "LEASE_SECONDS"]
 
 
 def _engine(url: str) -> sa.Engine:
@@ -44,7 +52,7 @@ def _engine(url: str) -> sa.Engine:
     return engine
 
 
-class Store(BlogQueries, EntryQueries, JobQueries):
+class Store(BlogQueries, EntryQueries, JobQueries, PronunciationQueries, CatchupQueries):
     """All persistent state. Methods take and return `syndicate.model` values."""
 
     def __init__(self, url: str) -> None:
@@ -67,6 +75,16 @@ class Store(BlogQueries, EntryQueries, JobQueries):
             conn.execution_options(syndicate_write=True)
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """A unit of work: `with store.transaction() as tx: ...` (see `store.transaction`)."""
+        with self.write() as conn:
+            yield Transaction(conn)
+
+    def wakeup(self) -> Wakeup:
+        """Something an idle worker waits on: it returns early when new work may have come."""
+        return wakeup_for(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Mapping
+from typing import Any, Callable, ContextManager, Mapping
 
 import sqlalchemy as sa
 
@@ -11,7 +11,8 @@ from ..timeutil import now
 from .errors import Conflict, NotFound
 from .schema import blogs
 
-BLOG_FIELDS = ("title", "description", "language", "timezone", "author", "link", "status", "background")
+BLOG_FIELDS = ("title", "description", "language", "timezone", "author", "link", "status", "background",
+               "owner_name", "owner_email")
 
 
 def blog_from_row(row: sa.Row) -> Blog:
@@ -19,12 +20,33 @@ def blog_from_row(row: sa.Row) -> Blog:
         id=row.id, slug=row.slug, uuid=row.uuid, title=row.title, description=row.description,
         language=row.language, timezone=row.timezone, author=row.author, link=row.link,
         status=row.status, background=row.background, created=row.created, updated=row.updated,
-        changed=row.changed, version=row.version,
+        changed=row.changed, version=row.version, owner_name=row.owner_name, owner_email=row.owner_email,
     )
+
+
+def blog_in(conn: sa.Connection, slug: str) -> Blog:
+    """The blog `slug`, read inside a transaction; NotFound when there is none."""
+    row = conn.execute(sa.select(blogs).where(blogs.c.slug == slug)).first()
+    if row is None:
+        raise NotFound(f"store: no blog {slug!r}")
+    return blog_from_row(row)
+
+
+def touch(conn: sa.Connection, blog_id: int, *, content: bool, **values: Any) -> None:
+    """Record a change (and set `values`): version + 1, the signal every published output
+    follows; `updated` too when what readers see changed."""
+    stamp = now()
+    values["changed"] = stamp
+    if content:
+        values["updated"] = stamp
+    conn.execute(blogs.update().where(blogs.c.id == blog_id).values(version=blogs.c.version + 1, **values))
 
 
 class BlogQueries:
     """Mixin for Store: create, read, update and delete blogs."""
+
+    read: Callable[[], ContextManager[sa.Connection]]  # provided by Store
+    write: Callable[[], ContextManager[sa.Connection]]
 
     def create_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
         """Create a blog; Conflict when the slug is taken."""
@@ -36,9 +58,10 @@ class BlogQueries:
             conn.execute(blogs.insert().values(
                 slug=slug, uuid=str(uuid.uuid4()), created=stamp, updated=stamp, changed=stamp,
                 version=1, **{"title": "", "description": "", "language": "en", "timezone": "UTC",
-                              "author": "", "link": "", "status": "live", "background": "", **values},
+                              "author": "", "link": "", "status": "live", "background": "",
+                              "owner_name": "", "owner_email": "", **values},
             ))
-            return self._blog(conn, slug)
+            return blog_in(conn, slug)
 
     def get_blog(self, slug: str) -> Blog | None:
         with self.read() as conn:
@@ -71,34 +94,15 @@ class BlogQueries:
     def update_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
         values = {k: fields[k] for k in BLOG_FIELDS if k in fields}
         with self.write() as conn:
-            current = self._blog(conn, slug)
+            current = blog_in(conn, slug)
             changed = {k: v for k, v in values.items() if getattr(current, k) != v}
             if changed:
-                self._touch(conn, current.id, content=True, **changed)
-            return self._blog(conn, slug)
+                touch(conn, current.id, content=True, **changed)
+            return blog_in(conn, slug)
 
     def delete_blog(self, slug: str) -> Blog:
         """Delete a blog with its entries and jobs; returns what was deleted."""
         with self.write() as conn:
-            blog = self._blog(conn, slug)
+            blog = blog_in(conn, slug)
             conn.execute(blogs.delete().where(blogs.c.id == blog.id))
             return blog
-
-    # -- helpers shared with the other mixins -------------------------------------------
-
-    def _blog(self, conn: sa.Connection, slug: str) -> Blog:
-        row = conn.execute(sa.select(blogs).where(blogs.c.slug == slug)).first()
-        if row is None:
-            raise NotFound(f"store: no blog {slug!r}")
-        return blog_from_row(row)
-
-    @staticmethod
-    def _touch(conn: sa.Connection, blog_id: int, *, content: bool, **values: Any) -> None:
-        """Record a change: version + 1; `updated` too when what readers see changed."""
-        stamp = now()
-        values["changed"] = stamp
-        if content:
-            values["updated"] = stamp
-        conn.execute(
-            blogs.update().where(blogs.c.id == blog_id).values(version=blogs.c.version + 1, **values)
-        )

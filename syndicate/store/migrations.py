@@ -10,13 +10,43 @@ from typing import Callable
 import sqlalchemy as sa
 
 from . import schema
+from .repair import mend_stored_values
+from .sources import create_sources_table
 
 
 def _initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_initial]
+def _pronunciations(conn: sa.Connection) -> None:
+    schema.pronunciations.create(conn, checkfirst=True)  # new databases have it from _initial
+
+
+def _add_columns(conn: sa.Connection, table: sa.Table, names: tuple[str, ...]) -> None:
+    """Add columns declared in `schema` that an older database lacks (a database created by
+    `_initial` from today's schema has them already)."""
+    present = {column["name"] for column in sa.inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name not in present:
+            column = table.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind} NOT NULL DEFAULT ''")
+
+
+def _blog_owner_and_catchups(conn: sa.Connection) -> None:
+    """The podcast owner of a blog (itunes:owner), and the catch-up episodes."""
+    _add_columns(conn, schema.blogs, ("owner_name", "owner_email"))
+    schema.catchups.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [
+    _initial,
+    # Columns and tables first: the repair below reads whole rows of today's schema.
+    _blog_owner_and_catchups,  # podcast owners and catch-up episodes (store/catchups.py)
+    create_sources_table,  # followed live pages (store/sources.py)
+    _pronunciations,  # a blog's pronunciation lexicon (store/pronunciations.py)
+    mend_stored_values,  # values earlier versions let in against today's input rules
+]
 
 _version_table = sa.Table(
     "schema_version", sa.MetaData(), sa.Column("version", sa.Integer, nullable=False)

@@ -49,6 +49,9 @@ blogs = sa.Table(
     sa.Column("updated", UTCDateTime, nullable=False),  # last change to what readers see
     sa.Column("changed", UTCDateTime, nullable=False),  # last change of any output (audio too)
     sa.Column("version", sa.Integer, nullable=False, default=1),
+    # The podcast's owner (itunes:owner); "" means the service-wide setting.
+    sa.Column("owner_name", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("owner_email", sa.Text, nullable=False, default="", server_default=""),
 )
 
 entries = sa.Table(
@@ -80,6 +83,22 @@ entries = sa.Table(
     sa.Index("ix_entries_blog_audio", "blog_id", "audio_status", "published"),
 )
 
+# Each blog's current catch-up episode (the story so far in one MP3, made from the clips).
+catchups = sa.Table(
+    "catchups", metadata,
+    sa.Column("blog_id", sa.Integer, sa.ForeignKey("blogs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("file", sa.Text, nullable=False),  # relative to the clip store's root
+    sa.Column("bytes", sa.Integer, nullable=False),
+    sa.Column("duration", sa.Float, nullable=False),
+    sa.Column("guid", sa.String(64), nullable=False),  # changes when the content does
+    sa.Column("digest", sa.String(64), nullable=False),  # what it was made from
+    sa.Column("chapters", sa.JSON, nullable=False),  # [{start, end, entry_id, title}, ...]
+    sa.Column("cues", sa.JSON, nullable=False),  # [[start, end, text], ...] of the whole episode
+    sa.Column("as_of", UTCDateTime, nullable=False),  # the newest entry's time
+    sa.Column("final", sa.Boolean, nullable=False, default=False),  # made after the blog ended
+    sa.Column("made_at", UTCDateTime, nullable=False),
+)
+
 # The speech queue: one row per entry that needs (re)synthesis. A worker leases a row by
 # setting locked_by/locked_until; an expired lease (a killed worker) makes it claimable again.
 jobs = sa.Table(
@@ -97,4 +116,18 @@ jobs = sa.Table(
     sa.Column("last_error", sa.Text, nullable=True),
     sa.Column("created", UTCDateTime, nullable=False),
     sa.Index("ix_jobs_run_after", "run_after"),
+)
+
+# A blog's pronunciation lexicon: one row per word (or phrase) and language ("" = any).
+pronunciations = sa.Table(
+    "pronunciations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("blog_id", sa.Integer, sa.ForeignKey("blogs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("word", sa.Text, nullable=False),
+    sa.Column("language", sa.String(35), nullable=False, default=""),
+    sa.Column("say", sa.Text, nullable=False),
+    sa.Column("phonemes", sa.JSON, nullable=False, default=dict),  # engine -> phoneme string
+    sa.Column("whole_word", sa.Boolean, nullable=False, default=True),
+    sa.Column("case_sensitive", sa.Boolean, nullable=False, default=False),
+    sa.UniqueConstraint("blog_id", "word", "language", name="uq_pronunciations_word"),
 )

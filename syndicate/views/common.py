@@ -3,11 +3,14 @@ same thing in the same words."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from ..links import FEED_TYPES, Links
-from ..model import Audio, Blog, Entry, Media
+from ..model import Audio, Blog, Catchup, Entry, Media
+from ..formats.common import blog_zone, item_title
 from ..sanitize import html_to_text
 from .formatting import human_duration, human_size
 
@@ -42,9 +45,11 @@ def status_word(blog: Blog) -> str:
     return STATUS_WORDS.get(blog.status, blog.status.capitalize())
 
 
-def headline(entry: Entry) -> str:
-    """An entry's headline, or a neutral word when it has none (every heading needs text)."""
-    return entry.headline.strip() or "Update"
+def headline(entry: Entry, blog: Blog) -> str:
+    """An entry's headline; for an untitled entry the same title the feeds give it, its time
+    and first words ("08:30 — Guards run after the car…"), so headings read one by one tell
+    entries apart (a row of "Update, Update, Update" does not)."""
+    return item_title(entry, blog_zone(blog))
 
 
 def body_text(entry: Entry) -> str:
@@ -79,10 +84,25 @@ def audio_label(audio: Audio) -> str:
     return f"Listen to this update ({audio_details(audio)})"
 
 
-def view_query(order: str, key_only: bool) -> str:
-    """The query string that keeps a reader's choice of order and filter ('' for the default)."""
-    params = ([f"order={order}"] if order != "newest" else []) + (["key=1"] if key_only else [])
-    return "?" + "&".join(params) if params else ""
+def catchup_links(blog: Blog, catchup: Catchup | None, links: Links) -> list[NavLink]:
+    """The catch-up episode, its transcript and its feed, when the blog has one."""
+    if catchup is None:
+        return []
+    return [
+        NavLink(links.audio(catchup.file),
+                f"Listen to the story so far (MP3, {human_duration(catchup.duration)}, with chapters)"),
+        NavLink(links.catchup_file(blog.slug, "transcript.txt"), "Read the story so far"),
+        NavLink(links.catchup_feed(blog.slug), "Catch-up podcast feed", type="application/rss+xml"),
+    ]
+
+
+def last_updated(blog: Blog, entries: Sequence[Entry], known: datetime | None = None) -> datetime:
+    """The "last updated" time a reader is shown: `known` (the latest change of any live entry,
+    from the store), else the latest among `entries`, else the blog's own time. Not the blog's
+    `updated` alone: an imported past blog was stored today, but its news is older."""
+    if known is not None:
+        return known
+    return max((entry.updated for entry in entries if entry.deleted is None), default=blog.updated)
 
 
 def check_order(order: str) -> str:

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from markupsafe import Markup
 
 from ..links import FEED_TYPES, Links
-from ..model import Blog, Entry, Page
+from ..model import Blog, Catchup, Entry, Page
 from ..sanitize import text_to_html
 from ..timeutil import to_rfc3339
 from .common import (
-    FEED_LABELS, NavLink, audio_label, caption_text, check_order, feed_links, headline,
-    media_link, paragraphs, status_word, view_query,
+    FEED_LABELS, NavLink, audio_label, caption_text, catchup_links, check_order, feed_links, headline, last_updated,
+    media_link, paragraphs, status_word,
 )
 from .environment import render
 from .formatting import format_local_time, local_date
@@ -50,13 +50,13 @@ class Clock:
         return Stamp(to_rfc3339(dt), format_local_time(dt, self.tz, self.language))
 
 
-def _english_attr(language: str) -> Markup:
+def english_attr(language: str) -> Markup:
     """' lang="en"' for the service's own words on a page in another language (WCAG 3.1.2)."""
     primary = language.replace("_", "-").split("-")[0].lower()
     return Markup("") if primary == "en" else Markup(' lang="en"')
 
 
-def _entry_view(entry: Entry, blog: Blog, links: Links, clock: Clock, dated: bool, permalink: str) -> dict:
+def entry_view(entry: Entry, blog: Blog, links: Links, clock: Clock, dated: bool, permalink: str) -> dict:
     captions = []
     for media in entry.media:
         target = media_link(media)
@@ -66,7 +66,7 @@ def _entry_view(entry: Entry, blog: Blog, links: Links, clock: Clock, dated: boo
     return {
         "id": entry.id,
         "published": clock.stamp(entry.published, with_date=dated),
-        "headline": headline(entry),
+        "headline": headline(entry, blog),
         "key": entry.key_event,
         # entry.html was cleaned to an allow-list on the way in; plain text is escaped here.
         "body": Markup(entry.html) if entry.html.strip() else Markup(text_to_html(entry.text)),
@@ -97,14 +97,14 @@ def _summary(entries: Sequence[Entry], page: Page, order: str, key_only: bool) -
     return f"{noun} {first} to {first + len(entries) - 1} of {page.total}, {order} first."
 
 
-def _page_links(slug: str, links: Links, page: Page, query: str, order: str) -> list[NavLink]:
+def _page_links(slug: str, links: Links, page: Page, order: str, key_only: bool) -> list[NavLink]:
     """'Newer updates' / 'Older updates': which is which depends on the order of the pages."""
     earlier, later = ("Newer updates", "Older updates") if order == "newest" else ("Older updates", "Newer updates")
     items = []
     if page.has_prev:
-        items.append(NavLink(links.blog_page(slug, page.number - 1) + query, earlier, rel="prev"))
+        items.append(NavLink(links.blog_page(slug, page.number - 1, order, key_only), earlier, rel="prev"))
     if page.has_next:
-        items.append(NavLink(links.blog_page(slug, page.number + 1) + query, later, rel="next"))
+        items.append(NavLink(links.blog_page(slug, page.number + 1, order, key_only), later, rel="next"))
     return items
 
 
@@ -117,35 +117,37 @@ def render_blog_html(
     order: str = "newest",
     key_only: bool = False,
     generated: datetime | None = None,
+    updated: datetime | None = None,
+    catchup: Catchup | None = None,
 ) -> str:
     """The text view of one page of a live blog (`entries`: that page's live entries, already
     in `order`). `generated`, when given, is stated in the footer and taken as "today" when
-    deciding whether entry times need their date."""
+    deciding whether entry times need their date. `updated` is when the blog's news last
+    changed (the latest change of a live entry: see `common.last_updated`). `catchup`, the
+    blog's catch-up episode, is linked under the status when there is one."""
     check_order(order)
     slug = blog.slug
-    query = view_query(order, key_only)
-    here = links.blog_page(slug, page.number) + query
+    here = links.blog_page(slug, page.number, order, key_only)
     live = [entry for entry in entries if entry.deleted is None]
     reference = local_date(generated or blog.updated, blog.timezone)
     clock = Clock(blog.timezone, blog.language, reference)
     # Dates go into every heading once the page is not all "today": a heading read on its own
     # (jumping from heading to heading) must not be ambiguous.
     dated = any(local_date(entry.published, blog.timezone) != reference for entry in live)
-    # The permalink points into this document ("#entry-<id>"): links.entry() names the default
-    # first page, which no longer holds an entry once it has moved to an older page (or when
-    # the reader chose another order). It is also 60 bytes shorter, 50 times a page.
-    entry_views = [_entry_view(entry, blog, links, clock, dated, f"#entry-{entry.id}") for entry in live]
+    # The permalink is the entry's own page, which stays where it is when the entry moves to
+    # an older page of this view.
+    entry_views = [entry_view(entry, blog, links, clock, dated, links.entry(slug, entry.id)) for entry in live]
     views = [
         NavLink(here, "Reload for new updates"),
-        NavLink(links.blog_page(slug) + view_query("newest" if order == "oldest" else "oldest", key_only),
+        NavLink(links.blog_page(slug, 1, "newest" if order == "oldest" else "oldest", key_only),
                 "Newest first" if order == "oldest" else "Oldest first"),
-        NavLink(links.blog_page(slug) + view_query(order, not key_only),
+        NavLink(links.blog_page(slug, 1, order, not key_only),
                 "All updates" if key_only else "Key events only"),
     ]
     return render(
         "blog.html",
         lang=blog.language or "en",
-        en=_english_attr(blog.language or "en"),
+        en=english_attr(blog.language or "en"),
         title=_title(blog, page, order, key_only),
         alternates=[NavLink(links.feed(slug, fmt), f"{blog.title} ({label})", type=FEED_TYPES[fmt])
                     for fmt, label in FEED_LABELS.items()],
@@ -153,33 +155,37 @@ def render_blog_html(
         feeds=feed_links(blog, links),
         blog=blog,
         status=status_word(blog),
-        updated=clock.full(blog.updated),
+        updated=clock.full(last_updated(blog, live if page.number == 1 and order == "newest" else (), updated)),
         views=views,
+        catchup=catchup_links(blog, catchup, links),
         summary=_summary(live, page, order, key_only),
         entries=entry_views,
         page=page,
-        pages=_page_links(slug, links, page, query, order),
+        pages=_page_links(slug, links, page, order, key_only),
         background=paragraphs(blog.background),
         generated=clock.full(generated) if generated else None,
         footer=[NavLink(links.home(), "All live blogs"), NavLink(links.opml(), "All feeds (OPML)")],
     )
 
 
-def render_index_html(blogs: Sequence[Blog], links: Links) -> str:
-    """The home page: every blog with its status, last update and ways to read or follow it."""
+def render_index_html(blogs: Sequence[Blog], links: Links,
+                      updated: Mapping[str, datetime] | None = None) -> str:
+    """The home page: every blog with its status, last update and ways to read or follow it.
+    `updated` maps slugs to when their news last changed (see `common.last_updated`)."""
     views = []
+    updated = updated or {}
     for blog in blogs:
         lang = blog.language or "en"
         clock = Clock(blog.timezone, blog.language, local_date(blog.updated, blog.timezone))
         views.append({
             "slug": blog.slug,
             "lang": "" if lang.split("-")[0].lower() == "en" else lang,
-            "en": _english_attr(lang),
+            "en": english_attr(lang),
             "title": blog.title,
             "href": links.blog_page(blog.slug),
             "description": blog.description,
             "status": status_word(blog),
-            "updated": clock.full(blog.updated),
+            "updated": clock.full(last_updated(blog, (), updated.get(blog.slug))),
             "links": feed_links(blog, links)[:-1],  # the OPML list is for all blogs: linked once
         })
     return render(

@@ -7,12 +7,14 @@ February 2019 ==") so it can be found by searching for "==". URLs are never brok
 from __future__ import annotations
 
 import textwrap
+from datetime import datetime
 from typing import Sequence
 
 from ..links import Links
-from ..model import Blog, Entry
+from ..model import Blog, Catchup, Entry
 from .common import (
-    audio_details, body_text, caption_text, feed_links, headline, media_link, paragraphs, status_word,
+    audio_details, body_text, caption_text, catchup_links, feed_links, headline, last_updated, media_link, paragraphs,
+    status_word,
 )
 from .formatting import format_local_time
 
@@ -32,7 +34,7 @@ def _section(title: str) -> list[str]:
 def _entry_lines(entry: Entry, blog: Blog, links: Links, width: int) -> list[str]:
     when = format_local_time(entry.published, blog.timezone, blog.language)
     lines = _wrap(f"== {when} ==", width)
-    title = headline(entry)
+    title = headline(entry, blog)
     lines += _wrap(f"Key event: {title}" if entry.key_event else title, width)
     if entry.edited:
         lines += _wrap(f"Updated at {format_local_time(entry.updated, blog.timezone, blog.language)}.", width)
@@ -44,6 +46,8 @@ def _entry_lines(entry: Entry, blog: Blog, links: Links, width: int) -> list[str
         target = media_link(media)
         if target:
             lines += _wrap(f"{target[1]}: {target[0]}", width)
+    if entry.media:
+        lines.append("")  # a caption is its own paragraph, apart from the links below it
     notes = []
     audio = entry.audio
     if audio is not None and audio.ready and audio.file:
@@ -55,14 +59,20 @@ def _entry_lines(entry: Entry, blog: Blog, links: Links, width: int) -> list[str
     return lines + [""]
 
 
-def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, width: int = 72) -> str:
-    """The plain-text version of a blog (`entries`: all its live entries, newest first)."""
+def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, width: int = 72,
+                     updated: datetime | None = None, catchup: Catchup | None = None) -> str:
+    """The plain-text version of a blog (`entries`: all its live entries, newest first).
+    `updated` is when its news last changed (see `last_updated`)."""
     if width < 20:
         raise ValueError(f"views: text width {width} is too narrow to read")
     live = [entry for entry in entries if entry.deleted is None]
-    updated = format_local_time(blog.updated, blog.timezone, blog.language)
+    updated = format_local_time(last_updated(blog, live, updated), blog.timezone, blog.language)
     lines = _wrap(blog.title, width) + ["=" * min(width, len(blog.title)), ""]
     lines += _wrap(f"Status: {status_word(blog)}. Last updated {updated}.", width) + [""]
+    story = catchup_links(blog, catchup, links)
+    for item in story:
+        lines += _wrap(f"{item.label}: {item.href}", width)
+    lines += [""] if story else []
     for para in paragraphs(blog.description):
         lines += _wrap(para, width) + [""]
     count = len(live)

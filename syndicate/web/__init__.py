@@ -1,12 +1,15 @@
-"""HTTP: the JSON API, the feeds, the audio and the reading pages."""
+"""HTTP: the JSON API, and the old forms of the text view's URLs. Everything a reader fetches
+is a file of the published tree, served by `files.TreeFiles` in front of these."""
 from __future__ import annotations
 
 from flask import Flask
 
-from . import api, audio, errors, feeds, pages
+from . import api, errors, pages, pronunciations
+from . import sources  # the followed source of a blog
 
 
 def init_app(app: Flask) -> None:
     errors.init_app(app)
-    for module in (api, feeds, audio, pages):
+    for module in (api, pages, pronunciations):
         app.register_blueprint(module.bp)
+    app.register_blueprint(sources.bp)

@@ -1,6 +1,8 @@
 """The JSON API under /api: reads are public, writes need the bearer token."""
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -11,6 +13,7 @@ from .auth import writer
 from .context import links, services
 from .errors import ApiError
 from .openapi import spec
+from . import sources
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 IMPORT_TYPES = ("text/plain", "text/html", "application/json", "application/ld+json")
@@ -19,11 +22,7 @@ IMPORT_TYPES = ("text/plain", "text/html", "application/json", "application/ld+j
 def _json_body() -> Any:
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "send JSON with 'Content-Type: application/json'")
-    data = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ApiError(400, "bad_json", "the body is not valid JSON" if data else "the body is empty")
-    return body
+    return validate.parse_json(request.get_data(cache=True))  # 413 past MAX_CONTENT_LENGTH
 
 
 def _created(body: dict, location: str) -> Response:
@@ -42,6 +41,18 @@ def _int_arg(name: str, default: int, *, low: int = 1, high: int = 1_000_000) ->
         bounds = f"from {low}" + (f" to {high}" if high is not None else "")
         raise ApiError(400, "invalid", f"{name} must be a whole number {bounds}", name)
     return int(raw)
+
+
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:  # fromisoformat alone would also take 20250706 and week dates
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(400, "invalid", f"{name} must be a day written YYYY-MM-DD", name) from None
 
 
 # -- blogs ------------------------------------------------------------------------------
@@ -158,7 +169,7 @@ def import_blog(slug: str):
     if fmt is not None and fmt not in ingest.FORMATS:
         raise ApiError(400, "invalid", f"format must be one of: {', '.join(ingest.FORMATS)}", "format")
     zone = validate.timezone(request.args["timezone"]) if "timezone" in request.args else blog.timezone
-    parsed = ingest.parse(data, format=fmt, timezone=zone, language=blog.language)
+    parsed = ingest.parse(data, format=fmt, timezone=zone, language=blog.language, date=_date_arg("date"))
     counts = services().newsroom.import_blog(slug, parsed)
     return jsonify({**counts, "format": parsed.format})
 
@@ -180,4 +191,4 @@ def speech_queue():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(spec(links().base))
+    return jsonify(sources.document(spec(links().base, current_app.config)))  # + the followed source's routes

@@ -1,11 +1,12 @@
-"""What the request handlers share: the app's services and the request's URL builder."""
+"""What the request handlers share: the app's services and the URL builder."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 
+from ..config import Settings
 from ..links import Links
 from ..newsroom import Newsroom
 from ..publish import Publisher
@@ -18,6 +19,7 @@ class Services:
     publisher: Publisher
     newsroom: Newsroom
     config: dict[str, Any]
+    settings: Settings
 
 
 def services() -> Services:
@@ -25,6 +27,5 @@ def services() -> Services:
 
 
 def links() -> Links:
-    """URLs from SYNDICATE_BASE_URL, or from the request's own scheme and host (so that a feed's
-    self link is the URL it was fetched at)."""
-    return Links(current_app.config["BASE_URL"] or request.host_url)
+    """URLs rooted at the configured public URL (never the request's Host header)."""
+    return services().publisher.links

@@ -1,35 +1,25 @@
-"""The reading pages: the list of blogs, each blog's text view, and its text/plain version."""
+"""The old query-string forms of the text-view variants, redirected to their paths.
+
+Every page is a file of the published tree, served by `files.TreeFiles`; only the forms from
+before the tree (`/blogs/<slug>/?order=oldest&key=1`) reach Flask, and are sent on to the
+path that holds that variant (`/blogs/<slug>/key/oldest/`).
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, redirect, request
 
-from .context import links, services
-from .serving import PAGE_HEADERS, TEXT_HEADERS, send_document
+from .context import links
 
 bp = Blueprint("pages", __name__)
 
 
-@bp.get("/")
-def index():
-    return send_document(services().publisher.site_document("index", links()), extra=PAGE_HEADERS)
-
-
-def _view_options() -> tuple[str, bool]:
+@bp.get("/blogs/<slug>/", strict_slashes=False)
+@bp.get("/blogs/<slug>/page/<int:page>/", strict_slashes=False)
+def blog(slug: str, page: int = 1):
+    if not {"order", "key"} & set(request.args):
+        abort(404)  # not an old form, and the tree has no such page
     order = request.args.get("order", "newest")
     key = request.args.get("key", "0")
     if order not in ("newest", "oldest") or key not in ("0", "1"):
         abort(400, "order must be 'newest' or 'oldest', and key '0' or '1'")
-    return order, key == "1"
-
-
-@bp.get("/blogs/<slug>/")
-@bp.get("/blogs/<slug>/page/<int:page>/")
-def blog(slug: str, page: int = 1):
-    order, key_only = _view_options()
-    doc = services().publisher.document(slug, "html", links(), page=page, order=order, key_only=key_only)
-    return send_document(doc, extra=PAGE_HEADERS)
-
-
-@bp.get("/blogs/<slug>.txt")
-def blog_text(slug: str):
-    return send_document(services().publisher.document(slug, "txt", links()), extra=TEXT_HEADERS)
+    return redirect(links().blog_page(slug, page, order, key == "1"), code=301)

@@ -1,0 +1,99 @@
+"""A blog's pronunciation lexicon under /api/blogs/<slug>/pronunciations.
+
+Reads are public; writes need the bearer token. Every write queues the blog's clips to be
+checked (`respeaking`: how many); a worker makes again exactly those whose spoken words
+changed (see store/pronunciations.py).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..pronunciations import LexiconError, lexicon_from_json, load_file, pronunciation_from_json
+from ..validate import LANGUAGE
+from .api import _json_body
+from .auth import writer
+from .context import services
+from .errors import ApiError
+
+bp = Blueprint("pronunciations", __name__, url_prefix="/api/blogs/<slug>/pronunciations")
+
+
+def _change(slug: str, change) -> tuple[Any, int]:
+    found = services()
+    found.store.require_blog(slug)
+    result, queued = change()
+    found.publisher.publish(slug)
+    return result, queued
+
+
+def _listing(slug: str, **extra: Any) -> Response:
+    found = services()
+    try:  # checked at start-up, but the file may have been edited since
+        defaults = [p.to_json() for p in load_file(found.config.get("LEXICON", ""))]
+    except LexiconError as exc:
+        defaults, extra = [], {**extra, "defaults_error": str(exc)}
+    return jsonify({"pronunciations": [p.to_json() for p in found.store.pronunciations(slug)],
+                    "defaults": defaults, **extra})
+
+
+def _language_arg() -> str | None:
+    language = request.args.get("language")
+    if language is not None and language and not LANGUAGE.match(language):
+        raise ApiError(400, "invalid", "language must be a language tag such as 'en', or empty", "language")
+    return None if language is None else language.lower()
+
+
+@bp.get("")
+def list_pronunciations(slug: str):
+    services().store.require_blog(slug)
+    return _listing(slug)
+
+
+@bp.put("")
+@writer
+def replace_pronunciations(slug: str):
+    items = lexicon_from_json(_json_body())
+    _, queued = _change(slug, lambda: services().store.replace_pronunciations(slug, items))
+    return _listing(slug, respeaking=queued)
+
+
+def _put(slug: str, entry) -> Response:
+    new, queued = _change(slug, lambda: services().store.put_pronunciation(slug, entry))
+    response = jsonify({**entry.to_json(), "respeaking": queued})
+    response.status_code = 201 if new else 200
+    return response
+
+
+@bp.post("")
+@writer
+def add_pronunciation(slug: str):
+    return _put(slug, pronunciation_from_json(_json_body()))
+
+
+@bp.get("/<word>")
+def get_pronunciation(slug: str, word: str):
+    services().store.require_blog(slug)
+    language = _language_arg()
+    found = [p.to_json() for p in services().store.pronunciations(slug)
+             if p.word == word and language in (None, p.language)]
+    if not found:
+        raise ApiError(404, "not_found", f"no pronunciation for {word!r} in blog {slug!r}")
+    return jsonify({"pronunciations": found})
+
+
+@bp.put("/<word>")
+@writer
+def put_pronunciation(slug: str, word: str):
+    return _put(slug, pronunciation_from_json(_json_body(), word=word))
+
+
+@bp.delete("/<word>")
+@writer
+def delete_pronunciation(slug: str, word: str):
+    language = _language_arg()
+    gone, _ = _change(slug, lambda: services().store.delete_pronunciation(slug, word, language))
+    if not gone:
+        raise ApiError(404, "not_found", f"no pronunciation for {word!r} in blog {slug!r}")
+    return Response(status=204)
