@@ -13,8 +13,21 @@ import threading
 import time
 from pathlib import Path
 
-from .common import (Context, Report, Row, cpu_seconds_of, cpu_seconds_self, fmt_ratio, fmt_seconds,
-                     machine_cpu_seconds, median, ratio, say, status, stderr_to)
+from .common import (
+    Context,
+    Report,
+    Row,
+    cpu_seconds_of,
+    cpu_seconds_self,
+    fmt_ratio,
+    fmt_seconds,
+    machine_cpu_seconds,
+    median,
+    ratio,
+    say,
+    status,
+    stderr_to,
+)
 from .data import make_app, parsed_blog, rebuild_costs, sample, services
 
 TITLE = "Batch import with audio"

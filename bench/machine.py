@@ -6,9 +6,9 @@ import platform
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Sequence
 
 from .common import ROOT
 

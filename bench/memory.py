@@ -11,7 +11,7 @@ import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .common import (Context, Report, Row, fmt_mb, fmt_ratio, proc_status, say, status)
+from .common import Context, Report, Row, fmt_mb, fmt_ratio, proc_status, say, status
 from .data import fill, make_app, sample, services
 from .servers import fetch, free_port, python_load, rotating_script, syndicate_server, wrk, wrk_path
 

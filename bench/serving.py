@@ -17,8 +17,17 @@ from pathlib import Path
 
 from .common import Context, Report, Row, context_switches, cpu_seconds_of, fmt_ratio, median, say, skipped, status
 from .data import START, entry_fields, fill, make_app, numbered, sample, services
-from .servers import (Load, bare_server, fetch, free_port, nginx_deploy_server, nginx_server, syndicate_server,
-                      wrk, wrk_path)
+from .servers import (
+    Load,
+    bare_server,
+    fetch,
+    free_port,
+    nginx_deploy_server,
+    nginx_server,
+    syndicate_server,
+    wrk,
+    wrk_path,
+)
 
 TITLE = "Serving"
 METHOD = ("A blog of {entries} entries ({clips} newest with real clips; the older ones have clip "

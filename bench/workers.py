@@ -59,10 +59,10 @@ def _idle(ctx: Context, workers: int, seconds: float) -> list[dict]:
 
 
 def _recovery(ctx: Context, runs: int) -> tuple[list[float], list[float], int]:
+    import sqlalchemy as sa
+
     from syndicate.store.schema import jobs
     from syndicate.workers import WorkerPool
-
-    import sqlalchemy as sa
 
     app = make_app(ctx.folder("workers/recovery"))
     svc = services(app)

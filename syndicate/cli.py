@@ -10,16 +10,16 @@ import secrets
 import sys
 import threading
 import time
+import unicodedata
 import urllib.error
 import urllib.request
-import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from . import ingest, validate
+from . import ingest, server, validate
 from .app import create_app
 from .config import ConfigError, speech_workers
 from .follow import check_url, parse_interval
@@ -28,7 +28,6 @@ from .follow.poller import Follower
 from .links import FEED_FILES
 from .store import StoreError
 from .store.sources import Sources
-from . import server
 from .workers import WorkerPool
 
 URL = re.compile(r"^https?://", re.I)

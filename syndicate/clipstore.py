@@ -16,9 +16,9 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .validate import SLUG, SLUG_PATTERN
 
@@ -61,7 +61,7 @@ class ClipStore:
         self.root = Path(root)
 
     @classmethod
-    def in_data_dir(cls, data_dir: str | os.PathLike[str]) -> "ClipStore":
+    def in_data_dir(cls, data_dir: str | os.PathLike[str]) -> ClipStore:
         """The clip store of a data dir (see `clip_root`)."""
         return cls(clip_root(data_dir))
 

@@ -8,10 +8,11 @@ whoever sends it.
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from .clipstore import ClipStore
 from . import validate
+from .clipstore import ClipStore
 from .model import Blog, Entry, ParsedBlog
 from .sanitize import html_to_text
 from .store import Store

@@ -4,7 +4,7 @@ must not pull in the audio stack (numpy, scipy) to serve text."""
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from .model import Audio
 

@@ -24,7 +24,8 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PARENT_CHECK_SECONDS = 0.5
@@ -133,7 +134,7 @@ class WorkerPool:
         self._stopped = threading.Event()  # the workers have ended: the watch may end too
         self._watch: threading.Thread | None = None
 
-    def start(self) -> "WorkerPool":
+    def start(self) -> WorkerPool:
         """Start the workers, and a thread that restarts any that dies."""
         self.processes = start_processes(self.config, self.count)
         if self.count:

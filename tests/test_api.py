@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import TOKEN, post_entry
+
 from syndicate import create_app
 
 

@@ -16,13 +16,13 @@ import podcastparser
 import pyloudnorm
 import pytest
 import soundfile
+from conftest import post_entry
 from lxml import etree
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from conftest import post_entry
-from syndicate.formats.common import item_title
 from syndicate.formats.catchup import build_catchup_feed
+from syndicate.formats.common import item_title
 from syndicate.speech import catchup
 from syndicate.speech.worker import SpeechWorker
 from syndicate.timeutil import now, zone

@@ -15,10 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import feedparser
 import pytest
 from click.testing import CliRunner
-
 from storm_text import STORM as SOURCE
-from syndicate.cli import main, slugify
 
+from syndicate.cli import main, slugify
 
 
 @pytest.fixture

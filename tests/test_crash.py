@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 import soundfile
-
 from processes import alive, descendants, free_port, kill_tree_now, start_serve, wait_until
+
 from syndicate.clipstore import ClipStore
 
 TOKEN = "crash-test-token-0123456789"

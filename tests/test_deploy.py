@@ -10,9 +10,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from needs import skip_or_fail
 
 from bench.servers import Process, free_port, nginx_deploy_server
-from needs import skip_or_fail
 from syndicate import create_app, views
 from syndicate.speech.worker import SpeechWorker
 

@@ -7,13 +7,12 @@ import re
 import feedparser
 import lxml.html
 import pytest
-
-from syndicate.model import Catchup, Chapter
-from syndicate.views import CSP, build_entry_pages, render_blog_html, render_entry_html
-
 from browser import AXE_RUN, serve
 from conftest import post_entry
 from views_fixtures import LINKS, feature_entries, make_blog, page_of
+
+from syndicate.model import Catchup, Chapter
+from syndicate.views import CSP, build_entry_pages, render_blog_html, render_entry_html
 
 HTML = "text/html; charset=utf-8"
 

@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import feedparser
 import pytest
+from conftest import post_entry
 from lxml import etree
 
-from conftest import post_entry
 from syndicate import create_app
 from syndicate.formats import fragments
 from syndicate.newsroom import Newsroom

@@ -6,9 +6,9 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from conftest import post_entry
 from flask import request_started
 
-from conftest import post_entry
 from syndicate import create_app, views
 from syndicate.web.files import TreeFiles
 

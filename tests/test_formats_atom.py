@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 import feedparser
 from formats_factory import BLOG_UUID, HUB, LINKS, NS, T0, make_blog, make_entries, make_entry, one_page, xml
 
+from syndicate.formats import build_atom
 from syndicate.links import entry_guid
 from syndicate.model import Media, Page
-from syndicate.formats import build_atom
 
 BLOG_PAGE = "https://news.example/live/blogs/election/"
 SELF = "https://news.example/live/blogs/election/atom.xml"

@@ -7,9 +7,9 @@ from typing import Any
 
 from formats_factory import HUB, LINKS, T0, make_blog, make_entries, make_entry, one_page
 
+from syndicate.formats import build_jsonfeed
 from syndicate.links import entry_guid
 from syndicate.model import Audio, Media, Page
-from syndicate.formats import build_jsonfeed
 
 BLOG_PAGE = "https://news.example/live/blogs/election/"
 
@@ -136,7 +136,7 @@ def test_unicode_is_written_as_utf8_and_rebuild_is_identical() -> None:
     entries = [make_entry(0, headline="Élection : résultats \u2014 東京")]
     args = (make_blog(title="Wahlabend in Zürich"), entries, LINKS, one_page(entries))
     data = build_jsonfeed(*args)
-    assert "Zürich".encode("utf-8") in data and "東京".encode("utf-8") in data
+    assert "Zürich".encode() in data and "東京".encode() in data
     assert data == build_jsonfeed(*args)
 
 

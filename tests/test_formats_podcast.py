@@ -9,10 +9,10 @@ import feedparser
 import podcastparser
 from formats_factory import HUB, LINKS, NS, T0, make_blog, make_entries, make_entry, one_page, ready_audio, xml
 
-from syndicate.links import episode_guid
-from syndicate.model import Audio, Entry, Page
 from syndicate.formats import build_podcast
 from syndicate.formats.podcast import channel_description, podcast_guid
+from syndicate.links import episode_guid
+from syndicate.model import Audio, Entry, Page
 
 FEED_URL = "https://news.example/live/blogs/election/podcast.xml"
 COVER = "https://news.example/live/blogs/election/cover.png"

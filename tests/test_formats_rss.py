@@ -7,9 +7,9 @@ from email.utils import parsedate_to_datetime
 import feedparser
 from formats_factory import HUB, LINKS, NS, T0, make_blog, make_entries, make_entry, one_page, xml
 
+from syndicate.formats import build_rss
 from syndicate.links import entry_guid
 from syndicate.model import Audio, Media, Page
-from syndicate.formats import build_rss
 
 BLOG_PAGE = "https://news.example/live/blogs/election/"
 SELF = "https://news.example/live/blogs/election/rss.xml"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from storm_text import STORM
+
 from syndicate import create_app
 
 # The same page with an older entry below the two of STORM, and background after them.

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from syndicate.ingest import IngestError, parse, to_export
 from syndicate.model import Blog, Entry, Media
 
-UTC = timezone.utc
 T0 = datetime(2024, 11, 14, 20, 50, tzinfo=UTC)
 
 

@@ -4,7 +4,7 @@ JSON-LD traps. Every fixture was written for these tests."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,6 @@ from syndicate.ingest import IngestError, parse
 from syndicate.ingest.plaintext import parse_dateline
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-UTC = timezone.utc
 ZONES = {"copied-en.txt": "Europe/London", "copied-de.txt": "Europe/Berlin", "copied-fr.txt": "Europe/Paris",
          "copied-es.txt": "Europe/Madrid", "copied-vi.txt": "Asia/Ho_Chi_Minh", "copied-hi.txt": "Asia/Kolkata",
          "relative.txt": "America/Los_Angeles", "title-date.txt": "Europe/Oslo",

@@ -6,9 +6,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from conftest import post_entry
 from lxml import etree
 
-from conftest import post_entry
 from syndicate.cli import main
 from syndicate.sanitize import clean_html
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import gzip
 
+from conftest import post_entry
 from lxml import html as lxml_html
 
-from conftest import post_entry
 from syndicate import create_app, views
 
 

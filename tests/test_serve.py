@@ -10,7 +10,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from processes import alive, at_least, free_port, kill_tree_now, start_serve, wait_until
 
 TOKEN = "serve-test-token-0123456789"

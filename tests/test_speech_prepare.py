@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ def phrase_rows() -> list[tuple[str, str, str]]:
 
 
 def entry(**fields) -> Entry:
-    moment = datetime(2024, 3, 5, 1, 30, tzinfo=timezone.utc)
+    moment = datetime(2024, 3, 5, 1, 30, tzinfo=UTC)
     fields.setdefault("headline", "Rescue teams reach Antakya")
     fields.setdefault("text", "Rescue teams travelled 4,500 km overnight.")
     return Entry(id="0" * 32, published=moment, updated=moment, **fields)
@@ -56,7 +56,7 @@ def test_phrases_are_read_as_a_newsreader_would(language, written, said):
     (7, 45, "UTC", "fr", "7:45."),
 ])
 def test_time_intro_is_in_the_blog_zone_and_language(hour, minute, zone, language, expected):
-    moment = datetime(2024, 3, 5, hour, minute, tzinfo=timezone.utc)
+    moment = datetime(2024, 3, 5, hour, minute, tzinfo=UTC)
     assert time_intro(moment, zone, language) == expected
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import podcastparser
-
 from conftest import post_entry
 from processes import wait_until
+
 from syndicate import create_app
 from syndicate.speech.worker import SpeechWorker
 

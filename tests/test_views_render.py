@@ -9,19 +9,32 @@ from datetime import datetime, timedelta
 
 import lxml.html
 import pytest
+from views_fixtures import (
+    EVIL,
+    LINKS,
+    LONG_URL,
+    UTC,
+    entry_id,
+    feature_entries,
+    make_blog,
+    page_of,
+    typical_entries,
+)
 
 from syndicate.links import FEED_TYPES
 from syndicate.model import Audio, Entry
 from syndicate.timeutil import parse_datetime, to_rfc3339
 from syndicate.views import (
-    CSP, format_local_time, human_duration, human_size, render_blog_html, render_blog_text,
-    render_index_html, zone_label,
+    CSP,
+    format_local_time,
+    human_duration,
+    human_size,
+    render_blog_html,
+    render_blog_text,
+    render_index_html,
+    zone_label,
 )
 from syndicate.views.formatting import to_local
-
-from views_fixtures import (
-    EVIL, LINKS, LONG_URL, UTC, entry_id, feature_entries, make_blog, page_of, typical_entries,
-)
 
 GENERATED = datetime(2024, 3, 2, 3, 15, tzinfo=UTC)
 

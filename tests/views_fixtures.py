@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from syndicate.links import Links
 from syndicate.model import Audio, Blog, Entry, Media, Page
 
-UTC = timezone.utc
 LINKS = Links("https://news.example/live")
 EVIL = '<script>alert("x")</script>'
 LONG_URL = "https://example.org/" + "a-very-long-path-segment-without-spaces" * 4 + "?q=1"

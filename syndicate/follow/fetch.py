@@ -114,7 +114,7 @@ def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None
         if isinstance(reason, (socket.timeout, TimeoutError)):
             raise FetchError(f"timed out after {timeout:g} s") from None
         raise FetchError(f"cannot reach the page: {reason}") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise FetchError(f"timed out after {timeout:g} s") from None
     except (OSError, ValueError, http.client.HTTPException) as exc:
         raise FetchError(f"cannot fetch the page: {exc}") from None

@@ -20,11 +20,11 @@ from .common import (
     content_html,
     duration_seconds,
     ellipsize,
-    one_line,
     feed_description,
     feed_language,
     feed_title,
     feed_updated,
+    one_line,
 )
 from .extensions import PodcastIndex, PodcastIndexEntry
 from .fragments import render_items, splice

@@ -14,8 +14,9 @@ with "ingest:" when it came before any format applied (empty input, unknown zone
 from __future__ import annotations
 
 import logging
-from datetime import date as Date, datetime
-from typing import Callable
+from collections.abc import Callable
+from datetime import date as Date
+from datetime import datetime
 
 from ..model import ParsedBlog
 from ..timeutil import UTC, ensure_utc, is_zone

@@ -41,10 +41,11 @@ import html as htmllib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
-from typing import Any, Iterator
+from typing import Any
 
 import dateutil.parser
 

@@ -29,15 +29,15 @@ from typing import Any
 
 from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TIT2, TLAN, WXXX, CTOCFlags
 
+from ..clipstore import ClipStore, clip_root
 from ..formats.common import blog_zone, item_title
 from ..links import Links
 from ..model import Blog, Catchup, Chapter, Entry
 from ..timeutil import ensure_utc, now
 from ..transcripts import estimate_cues
+from ..tree import write_atomic
 from ..views.formatting import format_clock
 from . import audio, mp3join
-from ..clipstore import ClipStore, clip_root
-from ..tree import write_atomic
 from .clip import ISO_639_2, PIPELINE_VERSION, _setting
 from .prepare import normalise
 from .voices import choose_voice, language_tag, render

@@ -15,17 +15,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from ..clipstore import ClipStore
 from ..config import BY_NAME
 from ..model import Blog, Entry
+from ..pronunciations import digest, load_file, merge
 from . import audio
 from .prepare import normalise, prepare_speech
-from ..pronunciations import digest, load_file, merge
 from .pronounce import Lexicon, inline_overrides
 from .split import split_for_speech
 from .voices import choose_voice, language_tag, render

@@ -27,9 +27,25 @@ from num2words import CONVERTER_CLASSES, num2words
 from ..model import Entry
 from ..timeutil import zone
 from .lexicon import (
-    ABBREVIATIONS, AGENCIES, COLUMNS, COMMA_DECIMAL, CURRENCIES, CURRENCY_CODES, DAY_PARTS, INITIALISMS,
-    LOCAL_ABBREVIATIONS, MONTHS, NAMED_HOURS, SCALE_WORDS, SCALES, SIGNS_AFTER, SIGNS_BEFORE, SUBUNITS,
-    TIME_INTRO, UNITS, WORDS,
+    ABBREVIATIONS,
+    AGENCIES,
+    COLUMNS,
+    COMMA_DECIMAL,
+    CURRENCIES,
+    CURRENCY_CODES,
+    DAY_PARTS,
+    INITIALISMS,
+    LOCAL_ABBREVIATIONS,
+    MONTHS,
+    NAMED_HOURS,
+    SCALE_WORDS,
+    SCALES,
+    SIGNS_AFTER,
+    SIGNS_BEFORE,
+    SUBUNITS,
+    TIME_INTRO,
+    UNITS,
+    WORDS,
 )
 from .split import sentences, split_for_speech  # noqa: F401 - part of this module's API
 

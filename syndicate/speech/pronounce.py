@@ -14,7 +14,7 @@ the respelling.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from lxml import html as lxml_html
 

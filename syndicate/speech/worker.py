@@ -20,8 +20,9 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from mutagen.mp3 import MP3
 

@@ -9,11 +9,11 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import ingest, validate
 from ..representation import entry_json
+from . import sources
 from .auth import writer
 from .context import links, services
 from .errors import ApiError
 from .openapi import spec
-from . import sources
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 IMPORT_TYPES = ("text/plain", "text/html", "application/json", "application/ld+json")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import hmac
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app, request
 

@@ -15,15 +15,23 @@ import re
 import stat
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import parse_qsl
 
-from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags, parse_range_header, \
-    quote_etag, remove_entity_headers, unquote_etag
+from werkzeug.http import (
+    http_date,
+    parse_accept_header,
+    parse_date,
+    parse_etags,
+    parse_range_header,
+    quote_etag,
+    remove_entity_headers,
+    unquote_etag,
+)
 
 from .. import views
 from ..links import FEED_FILES, FEED_TYPES, KIND_BY_FILE
