@@ -132,7 +132,7 @@ def run(ctx: Context) -> Report:
     cache = None  # files are kept in memory up to a size in bytes (web/files.py), not a count
 
     if bad:
-        first = next((p, f.status) for p, f in zip(urls, fetched) if f.status != 200)
+        first = next((p, f.status) for p, f in zip(urls, fetched, strict=True) if f.status != 200)
         row = report.rows[0]
         row.notes = f"{row.value} peak; {row.notes}"
         row.value, row.ratio, row.status = (f"not measured: {bad} of {len(urls)} documents failed "

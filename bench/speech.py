@@ -158,7 +158,7 @@ def run(ctx: Context) -> Report:
     value = sum(median(s) for s in posted)
     base = sum(median(s) for s in raw)
     r = ratio(value, base)
-    per_entry = sorted(ratio(median(p), median(b)) for p, b in zip(posted, raw))
+    per_entry = sorted(ratio(median(p), median(b)) for p, b in zip(posted, raw, strict=True))
     drained_ratio = ratio(sum(drained), sum(raw[i][-1] for i in range(len(items))))
     # Audio seconds per CPU second of the raw pipeline: the baseline of figure 2's throughput.
     ctx.shared["raw_audio_per_cpu"] = sum(a for a, _ in raw_cpu) / max(1e-9, sum(c for _, c in raw_cpu))

@@ -9,6 +9,7 @@ import threading
 import time
 from dataclasses import replace
 from datetime import timedelta
+from itertools import pairwise
 
 import feedparser
 import jsonschema
@@ -118,7 +119,7 @@ def test_episode_is_the_clips_joined_with_cues(client, auth, blog, services, app
     assert [c.entry_id for c in episode.chapters] == [p["id"] for p in posted]
     assert [c.title for c in episode.chapters] == [item_title(e, tz) for e in entries]
     assert episode.chapters[0].start == 0 and episode.chapters[-1].end == pytest.approx(episode.duration, abs=0.01)
-    assert all(a.end == b.start for a, b in zip(episode.chapters, episode.chapters[1:]))
+    assert all(a.end == b.start for a, b in pairwise(episode.chapters))
 
     # The same chapters in the MP3's ID3 tag (CTOC + CHAP with the entry page's URL).
     tags = ID3(path)
@@ -140,7 +141,7 @@ def test_episode_is_the_clips_joined_with_cues(client, auth, blog, services, app
         (c.start, c.title, f"http://news.test/blogs/storm/entries/{c.entry_id}/") for c in episode.chapters]
 
     # The transcript: each entry's words inside its chapter, at the clip's own offsets.
-    for chapter, entry in zip(episode.chapters, entries):
+    for chapter, entry in zip(episode.chapters, entries, strict=True):
         first_words = entry.audio.cues[1][2]  # after the clip's spoken time
         start = next(a for a, _, text in episode.cues if text == first_words and a >= chapter.start)
         assert chapter.start < start < chapter.end

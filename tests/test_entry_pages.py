@@ -49,7 +49,7 @@ def test_builder_makes_one_file_per_live_entry_on_the_right_page():
         f"blogs/river-festival/entries/{e.id}/index.html" for e in (entries[0], *entries[2:])]
     backs = [re.search(rb'href="([^"]+)">Back to this update', body).group(1).decode() for _, body in outputs]
     assert backs == [LINKS.blog_page("river-festival", n) + f"#entry-{e.id}"
-                     for n, e in zip((1, 1, 2), (entries[0], *entries[2:]))]
+                     for n, e in zip((1, 1, 2), (entries[0], *entries[2:]), strict=True)]
     assert build_entry_pages(blog, entries, LINKS, page_entries=2) == build_entry_pages(
         blog, entries, LINKS, page_entries=2)  # byte-identical rebuilds
 

@@ -46,7 +46,7 @@ def test_entries() -> None:
     entries = make_entries(4)
     feed = parse(build_atom(make_blog(), entries, LINKS, one_page(entries)))
     assert [item.id for item in feed.entries] == [entry_guid(e.id) for e in entries]
-    for item, entry in zip(feed.entries, entries):
+    for item, entry in zip(feed.entries, entries, strict=True):
         assert when(item.published) == entry.published
         assert when(item.updated) == entry.updated
         assert item.author == "Politics desk"

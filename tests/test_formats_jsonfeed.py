@@ -85,7 +85,7 @@ def test_items() -> None:
     entries = make_entries(4)
     items = load(build_jsonfeed(make_blog(), entries, LINKS, one_page(entries)))["items"]
     assert [item["id"] for item in items] == [entry_guid(e.id) for e in entries]
-    for item, entry in zip(items, entries):
+    for item, entry in zip(items, entries, strict=True):
         assert item["url"] == f"{BLOG_PAGE}entries/{entry.id}/"
         assert item["content_html"].startswith(entry.html)
         assert item["content_text"].startswith(entry.text)

@@ -45,7 +45,7 @@ def test_podcastparser_reads_only_ready_episodes() -> None:
     assert podcast["itunes_categories"] == [["News", "Daily News"]]
     assert podcast["type"] == "episodic"
     assert podcast["explicit"] is False
-    for episode, entry in zip(podcast["episodes"], ready):
+    for episode, entry in zip(podcast["episodes"], ready, strict=True):
         assert episode["guid"] == episode_guid(entry.id)
         assert episode["link"] == f"https://news.example/live/blogs/election/entries/{entry.id}/"
         assert episode["published"] == int(entry.published.timestamp())

@@ -86,7 +86,7 @@ def test_espeak_is_safe_from_many_threads():
     # a text or a buffer mixed up between threads would change the length a lot.
     voices = [espeak.EspeakVoice("vi"), espeak.EspeakVoice("hi")]
     texts = ["Một hai.", "एक दो तीन चार पांच छह सात आठ नौ दस ग्यारह बारह तेरह चौदह पंद्रह।"]
-    expected = [v.synthesize(t).duration_seconds for v, t in zip(voices, texts)]
+    expected = [v.synthesize(t).duration_seconds for v, t in zip(voices, texts, strict=True)]
     assert expected[1] > 3 * expected[0]
     results: list[float] = []
 

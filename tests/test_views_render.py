@@ -133,7 +133,7 @@ def test_feed_navigation_lists_every_format(doc, blog):
 def test_every_entry_is_an_article_with_a_timed_heading(doc, entries):
     articles = doc.xpath("//main/article")
     assert [a.get("id") for a in articles] == [f"entry-{e.id}" for e in entries]
-    for article, entry in zip(articles, entries):
+    for article, entry in zip(articles, entries, strict=True):
         heading = article.xpath("h2")[0]
         assert article.get("aria-labelledby") == heading.get("id") == f"h-{entry.id}"
         stamp = heading.find("time")

@@ -45,6 +45,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
+from itertools import pairwise
 from typing import Any
 
 import dateutil.parser
@@ -282,7 +283,7 @@ def _in_page_order(entries: list[ParsedEntry]) -> list[ParsedEntry]:
     """Newest first; updates sharing a published time keep the page's order. Reading from the
     oldest of a run of equal times, each goes one second after the one below it."""
     stamps = list(dict.fromkeys(e.published for e in entries))
-    rising = sum(a < b for a, b in zip(stamps, stamps[1:])) > sum(a > b for a, b in zip(stamps, stamps[1:]))
+    rising = sum(a < b for a, b in pairwise(stamps)) > sum(a > b for a, b in pairwise(stamps))
     newest_first = list(reversed(entries)) if rising else entries  # page order, newest first
     runs = Counter(e.published for e in entries)
     below: Counter[datetime] = Counter()

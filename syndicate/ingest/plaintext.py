@@ -111,7 +111,7 @@ def parse_text(text: str, *, timezone: str = "UTC", language: str | None = None,
 
     seen: Counter[str] = Counter()  # occurrences of each time, counted from the bottom
     ids = []
-    for raw, at in zip(raws[::-1], instants[::-1]):
+    for raw, at in zip(raws[::-1], instants[::-1], strict=True):
         seen[key := at.astimezone(raw.tz or blog_tz).strftime("%Y-%m-%dT%H:%M") if at else "untimed"] += 1
         ids.insert(0, f"{key}#{seen[key]}")
 
@@ -120,7 +120,7 @@ def parse_text(text: str, *, timezone: str = "UTC", language: str | None = None,
                     html=clean_html(text_to_html("\n\n".join(raw.paragraphs))),
                     media=tuple(raw.media), source_id=sid, time_known=at is not None,
                     key_event=raw.key_event, pinned=raw.pinned)
-        for raw, at, pub, sid in zip(raws, instants, published, ids)
+        for raw, at, pub, sid in zip(raws, instants, published, ids, strict=True)
     ]
     return ParsedBlog(
         title=header[0] if header else "", description="\n\n".join(header[1:]),

@@ -229,7 +229,7 @@ def layout(lines: list[str], us_order: bool) -> tuple[tuple | None, list[str], l
     carried = _trailing_labels(header)  # labels right above an entry are that entry's
     carry, header = header[len(header) - carried:], header[: len(header) - carried]
     entries = []
-    for first, chunk in zip(firsts, chunks):
+    for first, chunk in zip(firsts, chunks, strict=True):
         moved = _trailing_labels(chunk) if chunk is not chunks[-1] else 0
         raw = _entry(first, carry + chunk[: len(chunk) - moved], line_paragraphs=not bulleted)
         carry = chunk[len(chunk) - moved:]

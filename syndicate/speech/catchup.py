@@ -142,7 +142,7 @@ def _tags(blog: Blog, title: str, chapters: Sequence[Chapter], links: Links) -> 
     ids = [f"ch{n}" for n in range(1, len(chapters) + 1)]
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                   sub_frames=[TIT2(encoding=3, text=title)]))
-    for element_id, chapter in zip(ids, chapters):
+    for element_id, chapter in zip(ids, chapters, strict=True):
         tags.add(CHAP(element_id=element_id, start_time=round(chapter.start * 1000),
                       end_time=round(chapter.end * 1000),
                       sub_frames=[TIT2(encoding=3, text=chapter.title),
@@ -175,7 +175,7 @@ def make_catchup(blog: Blog, entries: Sequence[Entry], config: Mapping[str, Any]
         texts.append(list(clip.cues) or estimate_cues(clip.transcript or "", clip.duration or 0.0))
     data, placed, duration = mp3join.join(parts)
     all_cues = [(round(place.start + a, 3), round(place.start + b, 3), text)
-                for place, part_cues in zip(placed, texts) for a, b, text in part_cues]
+                for place, part_cues in zip(placed, texts, strict=True) for a, b, text in part_cues]
     chapters = []
     for n, entry in enumerate(chosen):
         start = 0.0 if n == 0 else placed[1 + 2 * n].offset  # the first one takes the opening in

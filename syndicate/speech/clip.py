@@ -146,7 +146,7 @@ def make_clip(entry: Entry, blog: Blog, settings: Mapping[str, Any]) -> Clip:
         raise SpeechError(f"speech: {voice.id} failed: {exc}") from exc
     grouped, start = [], 0
     for section in sections:
-        grouped.append(list(zip(section, spoken[start:start + len(section)])))
+        grouped.append(list(zip(section, spoken[start:start + len(section)], strict=False)))
         start += len(section)
     joined, cues = audio.assemble(grouped)
     if sum(end - begin for begin, end, _ in cues) < 0.2:
