@@ -157,7 +157,8 @@ def run(ctx: Context) -> Report:
         f"close to the ceiling, {ceiling:.2f} ({available:.2f} of {cores} cores free / {busy_one:.2f} "
         "used by one worker)",
         status(speedup >= 0.9 * ceiling),
-        f"median of {runs}; {audio:.0f} s of audio; {count / value:.1f} clips/s" + (f"; {failed} clip(s) failed" if failed else "")))
+        f"median of {runs}; {audio:.0f} s of audio; {count / value:.1f} clips/s"
+        + (f"; {failed} clip(s) failed" if failed else "")))
     report.rows.append(Row(
         "2. Batch: audio seconds produced per CPU second", f"{per_cpu:.1f}",
         f"{raw_per_cpu:.1f} (raw pipeline, figure 1)" if raw_per_cpu else "-",

@@ -128,7 +128,8 @@ def run(ctx: Context) -> Report:
         fmt_mb(idle) + " idle", fmt_ratio(peak / idle if idle else float("nan")), "< 150 MB",
         status(peak < LIMIT),
         f"RSS {fmt_mb(after_first)} after one pass, {fmt_mb(end)} at the end; {load.rps:,.0f} req/s by {tool}"
-        + (f"; {bad} non-200 on the first pass" if bad else "") + (f"; {load.bad} errors under load" if load.bad else "")))
+        + (f"; {bad} non-200 on the first pass" if bad else "")
+        + (f"; {load.bad} errors under load" if load.bad else "")))
     cache = None  # files are kept in memory up to a size in bytes (web/files.py), not a count
 
     if bad:

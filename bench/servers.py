@@ -50,7 +50,7 @@ class Process:
         return f"http://{HOST}:{self.port}"
 
     def start(self, timeout: float = 30.0) -> Process:
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115  closed below
         try:
             self.proc = subprocess.Popen(self.command, env=self.env, stdout=out, stderr=subprocess.STDOUT,
                                          cwd=self.cwd, start_new_session=True)

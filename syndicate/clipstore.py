@@ -11,6 +11,7 @@ it and its entry has no speech job (a job, leased or queued, may still record or
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -121,10 +122,8 @@ class ClipStore:
             return
         path = self.path(name)
         path.unlink(missing_ok=True)
-        try:
+        with contextlib.suppress(OSError):  # not empty, or already gone
             path.parent.rmdir()
-        except OSError:
-            pass  # not empty, or already gone
 
     def remove_blog(self, slug: str) -> None:
         """Delete every clip of a blog."""
@@ -170,10 +169,8 @@ class ClipStore:
             (self.root / file.name).unlink(missing_ok=True)
             removed.append(file.name)
         for folder in {name.split("/", 1)[0] for name in removed}:
-            try:
+            with contextlib.suppress(OSError):
                 (self.root / folder).rmdir()
-            except OSError:
-                pass
         if removed:
             log.info("clips: removed %d orphan file(s): %s", len(removed), ", ".join(_first(removed, 5)))
         return removed

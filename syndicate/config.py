@@ -48,7 +48,8 @@ SETTINGS: tuple[Setting, ...] = (
             "current directory)."),
     Setting("DATABASE_URL", "", str, "SQLAlchemy URL (default: SQLite file syndicate.db in the data dir)."),
     Setting("BASE_URL", "", str, "Public URL of the service, written into every published link (default: the "
-            f"address `serve` or `demo` listens on; {DEFAULT_BASE_URL} for other commands). Never taken from a request."),
+            f"address `serve` or `demo` listens on; {DEFAULT_BASE_URL} for other commands). "
+            "Never taken from a request."),
     Setting("API_TOKEN", "", str, "Bearer token required for writes (the demo generates one)."),
     Setting("MAX_REQUEST_BYTES", 1_000_000, int, "Largest request body accepted (413 above it)."),
     Setting("MAX_ENTRY_CHARS", 20_000, int, "Longest entry body accepted, in characters (413 above it)."),

@@ -15,6 +15,7 @@ workers use. Each worker process imports that stack itself.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import logging
@@ -99,10 +100,8 @@ class WorkerProcess:
             self.popen.kill()
 
     def join(self, timeout: float | None = None) -> None:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            pass
 
 
 def start_processes(config: Mapping[str, Any], count: int) -> list[WorkerProcess]:

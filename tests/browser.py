@@ -32,8 +32,7 @@ CHROMIUM_ARGS = [
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 AXE_RUN = (
-    "() => axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']})"
-    % AXE_TAGS
+    f"() => axe.run(document, {{runOnly: {{type: 'tag', values: {AXE_TAGS}}}, resultTypes: ['violations']}})"
 )
 
 

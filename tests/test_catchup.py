@@ -221,7 +221,8 @@ def test_ended_blog_gets_its_final_episode_at_once(client, auth, blog, services,
     services.publisher.publish_changed()  # as serve's watch does after a worker's change
     data = client.get("/blogs/storm/catch-up.xml").data
     assert b"<itunes:complete>yes</itunes:complete>" in data
-    assert podcastparser.parse("x", io.BytesIO(data))["episodes"][0]["title"] == "The whole story: Storm Ana comes ashore"
+    episodes = podcastparser.parse("x", io.BytesIO(data))["episodes"]
+    assert episodes[0]["title"] == "The whole story: Storm Ana comes ashore"
 
 
 def test_final_without_new_content_is_marked_not_remade(client, auth, blog, services, app):

@@ -105,7 +105,7 @@ def site():
         yield base
 
 
-@pytest.mark.parametrize("scheme", ("light", "dark"))
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", [*PAGES, "/e/vi/", "/blog-with-catch-up/"])
 def test_axe_finds_no_violations_and_it_reflows(browser, axe_source, site, path, scheme):
     context = browser.new_context(color_scheme=scheme, viewport={"width": 320, "height": 800})

@@ -77,7 +77,8 @@ def test_headers_by_kind(site):
     assert page.headers["Cache-Control"] == "public, max-age=60"
     assert client.get("/blogs/storm.txt").headers["X-Content-Type-Options"] == "nosniff"
     feed = client.get("/blogs/storm/page/2/rss.xml")
-    assert feed.headers.getlist("Link") == [f'<{HUB}>; rel="hub"', '<http://news.test/blogs/storm/page/2/rss.xml>; rel="self"']
+    assert feed.headers.getlist("Link") == [f'<{HUB}>; rel="hub"',
+                                            '<http://news.test/blogs/storm/page/2/rss.xml>; rel="self"']
     assert "Content-Security-Policy" not in feed.headers
     assert client.get("/blogs/storm/cover.png").headers["Cache-Control"] == "public, max-age=86400"
 

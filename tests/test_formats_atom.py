@@ -65,11 +65,11 @@ def test_entry_links_keep_their_rel_in_xml() -> None:
     entries = [make_entry(1), make_entry(0, audio=None)]
     root = xml(build_atom(make_blog(), entries, LINKS, one_page(entries)))
     first, second = root.findall(f"{ATOM}entry")
-    assert [(l.get("rel"), l.get("type")) for l in first.findall(f"{ATOM}link")] == [
+    assert [(link.get("rel"), link.get("type")) for link in first.findall(f"{ATOM}link")] == [
         ("alternate", "text/html"),
         ("enclosure", "audio/mpeg"),
     ]
-    assert [l.get("rel") for l in second.findall(f"{ATOM}link")] == ["alternate"]
+    assert [link.get("rel") for link in second.findall(f"{ATOM}link")] == ["alternate"]
 
 
 def test_tombstones_on_first_page_only() -> None:

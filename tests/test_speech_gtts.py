@@ -26,7 +26,8 @@ from syndicate.speech.voices import GttsWithFallback, choose_voice, render
 OFFLINE = choose_voice("en").id
 MOMENT = datetime(2024, 3, 5, 8, 30, tzinfo=UTC)
 BLOG = Blog(slug="storm", title="Storm live", uuid="u", created=MOMENT, updated=MOMENT, language="en")
-ENTRY = Entry(id="ab" * 16, published=MOMENT, updated=MOMENT, headline="Bridge closed", text="Police closed the bridge.")
+ENTRY = Entry(id="ab" * 16, published=MOMENT, updated=MOMENT, headline="Bridge closed",
+              text="Police closed the bridge.")
 
 
 def point_gtts_at(monkeypatch, base: str) -> None:

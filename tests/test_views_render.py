@@ -148,7 +148,7 @@ def test_dates_in_headings_when_the_page_spans_days(doc):
 
 
 def test_time_only_when_everything_is_today(blog):
-    today = [e for e in feature_entries()[:2]]
+    today = feature_entries()[:2]
     doc = parse(render_blog_html(blog, today, LINKS, page_of(today), generated=GENERATED))
     assert [t.text for t in doc.xpath("//article/h2/time")] == ["08:30 UTC+7", "08:10 UTC+7"]
 

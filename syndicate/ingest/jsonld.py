@@ -297,7 +297,8 @@ def _in_page_order(entries: list[ParsedEntry]) -> list[ParsedEntry]:
             below[at] += 1
         else:
             placed.append(entry)
-    return sorted(reversed(placed), key=lambda e: e.published, reverse=True)
+    # reversed() is not redundant: the sort is stable, so it decides the order of equal times
+    return sorted(reversed(placed), key=lambda e: e.published, reverse=True)  # noqa: C414
 
 
 def _own_id(node: dict) -> str | None:

@@ -189,11 +189,13 @@ def _ordinal(number: str) -> str:
 
 def _dates_and_times(text: str) -> str:
     """English dates, clock times, ordinals, decades and years in words."""
-    text = re.sub(r"\b(\d{4})-(0[1-9]|1[0-2])-(\d{2})\b", lambda m: f"{MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}", text)
+    text = re.sub(r"\b(\d{4})-(0[1-9]|1[0-2])-(\d{2})\b",
+                  lambda m: f"{MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}", text)
     # Ranges before years and clock times, whose words have hyphens of their own: "8:30-9:30" is not
     # "eight thirty-nine thirty". A dash with a space on one side only is left to _numbers ("6:00 -5°C").
     text = re.sub(r"(?<![\w.-])(" + _NUM + r")(?:[-–—]| [-–—] )(" + _NUM + r")(?![\d-]|\.\d)", r"\1 to \2", text)
-    text = re.sub(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b", lambda m: f"{_month(m[1])} {_ordinal(m[2])}", text)
+    text = re.sub(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b",
+                  lambda m: f"{_month(m[1])} {_ordinal(m[2])}", text)
     text = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?!\w)",
                   lambda m: f"the {_ordinal(m[1])} of {_month(m[2])}", text)
     text = re.sub(r"\b(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?\s?m\b\.?",  # 8am, 8:30 p.m., 8.30pm

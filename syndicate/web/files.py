@@ -271,7 +271,7 @@ def _span(environ: dict, etag: str, size: int) -> tuple[int, int] | str | None:
 
 
 def _whole(path: str, environ: dict) -> Iterable[bytes]:
-    fh = open(path, "rb")  # closed by the server when it is done with the iterable
+    fh = open(path, "rb")  # noqa: SIM115  closed by the server when it is done with the iterable
     wrapper = environ.get("wsgi.file_wrapper")
     if wrapper is not None:
         return wrapper(fh, 64 * 1024)
