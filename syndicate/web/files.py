@@ -170,13 +170,14 @@ class TreeFiles:
         extra = extra_headers(relative, self.hub, self.base)
         if hot:
             with open(full, "rb") as fh:
-                body: bytes | None = fh.read()
+                data = fh.read()
+            body: bytes | None = data
             try:
                 with open(full + ".gz", "rb") as fh:
                     gz: bytes | None = fh.read()
             except OSError:
                 gz = None
-            etag = sha256(body).hexdigest()[:24]
+            etag = sha256(data).hexdigest()[:24]
             gz_size = None if gz is None else len(gz)
         else:  # big files (long clips, a long blog's text): read from disk on each request
             body = gz = None
@@ -213,7 +214,7 @@ def answer(variant: Variant, environ: dict) -> tuple[str, list[tuple[str, str]],
         return "304 NOT MODIFIED", list(variant.fresh_headers), []
     size = variant.size
     span = _span(environ, variant.etag, size)
-    if span == "unsatisfiable":
+    if isinstance(span, str):  # "unsatisfiable"
         return "416 RANGE NOT SATISFIABLE", [("Content-Range", f"bytes */{size}"), ("Content-Length", "0")], []
     if span is None:
         headers = [*variant.headers, ("Content-Length", str(size))]

@@ -7,6 +7,7 @@ path that holds that variant (`/blogs/<slug>/key/oldest/`).
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, request
+from werkzeug.wrappers import Response
 
 from .context import links
 
@@ -15,7 +16,7 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/blogs/<slug>/", strict_slashes=False)
 @bp.get("/blogs/<slug>/page/<int:page>/", strict_slashes=False)
-def blog(slug: str, page: int = 1):
+def blog(slug: str, page: int = 1) -> Response:
     if not {"order", "key"} & set(request.args):
         abort(404)  # not an old form, and the tree has no such page
     order = request.args.get("order", "newest")
