@@ -45,7 +45,10 @@ class Link:
 
 
 def _channel(rss: etree._Element) -> etree._Element:
-    return rss.find("channel")
+    channel = rss.find("channel")
+    if channel is None:  # feedgen always writes one
+        raise ValueError("feed: an RSS document without a channel")
+    return channel
 
 
 class AtomLinks(BaseExtension):
