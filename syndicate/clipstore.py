@@ -148,8 +148,9 @@ class ClipStore:
                 name = f"{folder.name}/{base}"
                 clip = CLIP_NAME.fullmatch(name)
                 temp = None if clip else _TEMP_NAME.fullmatch(base)
-                if clip or temp:
-                    found.append(ClipFile(name, (clip or temp).group("entry"), temporary=bool(temp)))
+                match = clip or temp
+                if match:
+                    found.append(ClipFile(name, match.group("entry"), temporary=bool(temp)))
         return found
 
     def remove_orphans(self, in_use: Callable[[], ClipsInUse]) -> list[str]:

@@ -305,7 +305,7 @@ def _own_id(node: dict) -> str | None:
     """The update's @id, or its url when that has a #fragment."""
     if isinstance(node.get("@id"), str) and node["@id"].strip():
         return node["@id"].strip()
-    url = node.get("url").strip() if isinstance(node.get("url"), str) else ""
+    url = node["url"].strip() if isinstance(node.get("url"), str) else ""
     return url if url.partition("#")[2] else None
 
 

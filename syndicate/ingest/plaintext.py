@@ -51,7 +51,7 @@ def _clock_in_zone(raw: Raw, local: datetime, anchor: datetime | None, blog_tz: 
     return raw.clock
 
 
-def _date_entries(raws: list[Raw], dateline: tuple | None, blog_tz: tzinfo,
+def _date_entries(raws: list[Raw], dateline: tuple, blog_tz: tzinfo,
                   ) -> tuple[list[datetime | None], datetime]:
     """Local (blog zone) datetimes of the timed entries, and the anchor instant."""
     day, clock, tz = dateline
@@ -110,7 +110,7 @@ def parse_text(text: str, *, timezone: str = "UTC", language: str | None = None,
     published = _publication_times(instants, anchor)
 
     seen: Counter[str] = Counter()  # occurrences of each time, counted from the bottom
-    ids = []
+    ids: list[str] = []
     for raw, at in zip(raws[::-1], instants[::-1], strict=True):
         seen[key := at.astimezone(raw.tz or blog_tz).strftime("%Y-%m-%dT%H:%M") if at else "untimed"] += 1
         ids.insert(0, f"{key}#{seen[key]}")

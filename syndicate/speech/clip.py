@@ -28,7 +28,7 @@ from . import audio
 from .prepare import normalise, prepare_speech
 from .pronounce import Lexicon, inline_overrides
 from .split import split_for_speech
-from .voices import choose_voice, language_tag, render
+from .voices import Voice, choose_voice, language_tag, render
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def clip_name(blog: Blog, entry: Entry, transcript: str, voice: str, settings: M
     return ClipStore.name(blog.slug, entry.id, digest)
 
 
-def _voice(blog: Blog, settings: Mapping[str, Any]):
+def _voice(blog: Blog, settings: Mapping[str, Any]) -> Voice:
     return choose_voice(blog.language or "en", str(_setting(settings, "TTS_ENGINE")),
                         timeout=float(_setting(settings, "TTS_TIMEOUT")),
                         piper_model=str(_setting(settings, "PIPER_MODEL")))

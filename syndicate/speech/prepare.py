@@ -152,7 +152,7 @@ def _amount(number: str, scale: str | None, sign: str, lang: str) -> str:
     """'1.5', 'million', '$' -> 'one point five million dollars' (in `lang`)."""
     sign = CURRENCY_CODES.get(sign, sign)
     names, column = CURRENCIES[sign], COLUMNS.get(lang, 1)
-    scale = SCALES.get(scale, scale) if lang == "en" else scale
+    scale = SCALES.get(scale, scale) if lang == "en" and scale is not None else scale
     whole, _, cents = number.partition(".")
     if lang == "en" and not scale and len(cents) == 2 and sign in SUBUNITS:  # $3.50
         unit = names[0] if whole == "1" else names[1]
