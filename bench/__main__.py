@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .common import ROOT, SKIPPED, Context, Report, Row, say
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.work or Path(tempfile.mkdtemp(prefix="syndicate-bench-"))
     ctx = Context(quick=args.quick, work=work, profile=args.profile)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     clock = time.perf_counter()
     machine = machine_notes()
     reports: list[Report] = []

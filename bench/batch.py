@@ -13,8 +13,21 @@ import threading
 import time
 from pathlib import Path
 
-from .common import (Context, Report, Row, cpu_seconds_of, cpu_seconds_self, fmt_ratio, fmt_seconds,
-                     machine_cpu_seconds, median, ratio, say, status, stderr_to)
+from .common import (
+    Context,
+    Report,
+    Row,
+    cpu_seconds_of,
+    cpu_seconds_self,
+    fmt_ratio,
+    fmt_seconds,
+    machine_cpu_seconds,
+    median,
+    ratio,
+    say,
+    status,
+    stderr_to,
+)
 from .data import make_app, parsed_blog, rebuild_costs, sample, services
 
 TITLE = "Batch import with audio"
@@ -144,7 +157,8 @@ def run(ctx: Context) -> Report:
         f"close to the ceiling, {ceiling:.2f} ({available:.2f} of {cores} cores free / {busy_one:.2f} "
         "used by one worker)",
         status(speedup >= 0.9 * ceiling),
-        f"median of {runs}; {audio:.0f} s of audio; {count / value:.1f} clips/s" + (f"; {failed} clip(s) failed" if failed else "")))
+        f"median of {runs}; {audio:.0f} s of audio; {count / value:.1f} clips/s"
+        + (f"; {failed} clip(s) failed" if failed else "")))
     report.rows.append(Row(
         "2. Batch: audio seconds produced per CPU second", f"{per_cpu:.1f}",
         f"{raw_per_cpu:.1f} (raw pipeline, figure 1)" if raw_per_cpu else "-",

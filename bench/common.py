@@ -7,10 +7,10 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 log = logging.getLogger("bench")
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,16 +3,17 @@ of entries written straight into the store (fast, no speech)."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .common import log
 
 BASE_URL = "http://127.0.0.1:8000"
 TOKEN = "bench-token-0123456789abcdef"
-START = datetime(2026, 3, 14, 6, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 14, 6, 0, tzinfo=UTC)
 
 # Used only when the bundled sample blog cannot be read (it should always be there).
 FALLBACK = (
@@ -125,6 +126,7 @@ def fill(store, slug: str, count: int, source: Sample, *, with_audio: bool = Tru
     With `with_audio`, each is marked as having a ready clip (the file itself is not made), so
     the podcast feed is as full as in a blog whose speech has caught up."""
     import sqlalchemy as sa
+
     from syndicate.store.schema import entries
 
     texts = _texts(source)
@@ -150,7 +152,7 @@ def new_entry(source: Sample, n: int) -> dict[str, Any]:
 
     item = source.entries[n % len(source.entries)]
     return {"headline": f"Breaking {n}: {item.headline}".strip(), "html": item.html,
-            "text": html_to_text(item.html), "published": datetime.now(timezone.utc), "media": [],
+            "text": html_to_text(item.html), "published": datetime.now(UTC), "media": [],
             "key_event": False}
 
 

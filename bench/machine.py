@@ -6,9 +6,9 @@ import platform
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Sequence
 
 from .common import ROOT
 
@@ -104,7 +104,8 @@ def machine_notes() -> list[tuple[str, str]]:
         ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
         ("Voices", f"flite {flite}; {espeak_cli}; {espeak_lib}"),
         ("Audio", f"lameenc {_version('lameenc')}, pydub {_version('pydub')}, pyloudnorm {_version('pyloudnorm')}"),
-        ("Web", f"Flask {_version('flask')}, Werkzeug {_version('werkzeug')}, gunicorn {_version('gunicorn')}, waitress {_version('waitress')}, "
+        ("Web", f"Flask {_version('flask')}, Werkzeug {_version('werkzeug')}, "
+                f"gunicorn {_version('gunicorn')}, waitress {_version('waitress')}, "
                 f"SQLAlchemy {_version('sqlalchemy')}, SQLite {sqlite3.sqlite_version}"),
         ("Load tools", f"{_first_line(['wrk', '-v']).split(' Copyright')[0]}; {_first_line(['nginx', '-v'])}"),
         ("syndicate", f"{_version('syndicate')} at commit {_git_commit()}"),

@@ -1,12 +1,11 @@
 """BENCHMARKS.md: how each figure is measured, the table, the machine, details and closing notes."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
 
 from .common import Report, Row, fmt_seconds
-
 
 HEADER = ("Figure", "Value", "Baseline", "Ratio", "Target", "Status", "Notes")
 

@@ -11,7 +11,7 @@ import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .common import (Context, Report, Row, fmt_mb, fmt_ratio, proc_status, say, status)
+from .common import Context, Report, Row, fmt_mb, fmt_ratio, proc_status, say, status
 from .data import fill, make_app, sample, services
 from .servers import fetch, free_port, python_load, rotating_script, syndicate_server, wrk, wrk_path
 
@@ -128,11 +128,12 @@ def run(ctx: Context) -> Report:
         fmt_mb(idle) + " idle", fmt_ratio(peak / idle if idle else float("nan")), "< 150 MB",
         status(peak < LIMIT),
         f"RSS {fmt_mb(after_first)} after one pass, {fmt_mb(end)} at the end; {load.rps:,.0f} req/s by {tool}"
-        + (f"; {bad} non-200 on the first pass" if bad else "") + (f"; {load.bad} errors under load" if load.bad else "")))
+        + (f"; {bad} non-200 on the first pass" if bad else "")
+        + (f"; {load.bad} errors under load" if load.bad else "")))
     cache = None  # files are kept in memory up to a size in bytes (web/files.py), not a count
 
     if bad:
-        first = next((p, f.status) for p, f in zip(urls, fetched) if f.status != 200)
+        first = next((p, f.status) for p, f in zip(urls, fetched, strict=True) if f.status != 200)
         row = report.rows[0]
         row.notes = f"{row.value} peak; {row.notes}"
         row.value, row.ratio, row.status = (f"not measured: {bad} of {len(urls)} documents failed "

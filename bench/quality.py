@@ -195,7 +195,7 @@ def measure(voice, texts: list[str], judges: Judges) -> dict:
         if hear is None:
             continue
         lost = total = 0
-        for text, clip in zip(texts, clips):
+        for text, clip in zip(texts, clips, strict=True):
             a, b = missed(text, hear(clip))
             lost, total = lost + a, total + b
         result[name] = lost / total

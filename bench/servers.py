@@ -13,9 +13,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from .common import ROOT, percentile
 
@@ -49,8 +49,8 @@ class Process:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> "Process":
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+    def start(self, timeout: float = 30.0) -> Process:
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115  closed below
         try:
             self.proc = subprocess.Popen(self.command, env=self.env, stdout=out, stderr=subprocess.STDOUT,
                                          cwd=self.cwd, start_new_session=True)
@@ -92,7 +92,7 @@ class Process:
         children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent_of(int(p)) == self.pid]
         return children[0] if len(children) == 1 else self.pid
 
-    def __enter__(self) -> "Process":
+    def __enter__(self) -> Process:
         return self.start()
 
     def __exit__(self, *exc) -> None:

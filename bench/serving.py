@@ -17,8 +17,17 @@ from pathlib import Path
 
 from .common import Context, Report, Row, context_switches, cpu_seconds_of, fmt_ratio, median, say, skipped, status
 from .data import START, entry_fields, fill, make_app, numbered, sample, services
-from .servers import (Load, bare_server, fetch, free_port, nginx_deploy_server, nginx_server, syndicate_server,
-                      wrk, wrk_path)
+from .servers import (
+    Load,
+    bare_server,
+    fetch,
+    free_port,
+    nginx_deploy_server,
+    nginx_server,
+    syndicate_server,
+    wrk,
+    wrk_path,
+)
 
 TITLE = "Serving"
 METHOD = ("A blog of {entries} entries ({clips} newest with real clips; the older ones have clip "
@@ -110,7 +119,7 @@ def profile_requests(ctx: Context, data_dir: Path, targets: dict[str, str], coun
             {"Range": "bytes=0-65535"} if kind == KINDS[3] else {}
         environ = EnvironBuilder(path=path, headers=headers, base_url="http://127.0.0.1:8000").get_environ()
 
-        def call() -> None:
+        def call(environ: dict = environ) -> None:  # bound now: the loop moves on
             for _ in range(count):
                 body = app(dict(environ), lambda status, headers, exc_info=None: None)
                 for _chunk in body:
@@ -167,9 +176,10 @@ def inprocess_costs(data_dir: Path, targets: dict[str, str], fixtures: dict[str,
 
             calls(app, environ)  # warm: build the document once
             counts.update(sql=0, flask=0)
-            ours = median(timed(lambda: calls(app, environ)) for _ in range(3)) / count
+            ours = median(timed(lambda env=environ: calls(app, env)) for _ in range(3)) / count
             requests = 3 * count
-            out[kind] = {"ours": ours, "bare": median(timed(lambda: calls(plain, plain_environ)) for _ in range(3)) / count,
+            bare = median(timed(lambda env=plain_environ: calls(plain, env)) for _ in range(3)) / count
+            out[kind] = {"ours": ours, "bare": bare,
                          "sql": counts["sql"] / requests, "flask": counts["flask"] / requests}
     finally:
         flask.Flask.full_dispatch_request = dispatch
@@ -183,8 +193,8 @@ def fetch_etag(app, path: str) -> str:
 
 
 def _median_load(loads: list[Load]) -> Load:
-    return Load(median(l.rps for l in loads), median(l.p50 for l in loads), median(l.p99 for l in loads),
-                sum(l.requests for l in loads), sum(l.bad for l in loads))
+    return Load(median(one.rps for one in loads), median(one.p50 for one in loads), median(one.p99 for one in loads),
+                sum(one.requests for one in loads), sum(one.bad for one in loads))
 
 
 def run(ctx: Context) -> Report:
@@ -266,7 +276,8 @@ def run(ctx: Context) -> Report:
             continue
         limit = _median_load(loads[(kind, "nginx")])
         report.rows.append(Row(f"3. Serving vs nginx static export: {kind}", f"{ours.rps:,.0f} req/s",
-                               limit.describe() + " nginx", fmt_ratio(ours.rps / limit.rps if limit.rps else float("nan")),
+                               limit.describe() + " nginx",
+                               fmt_ratio(ours.rps / limit.rps if limit.rps else float("nan")),
                                "reported (the limit)", "reported"))
     for kind in KINDS:
         if "nginx-deploy" not in servers:

@@ -117,7 +117,8 @@ def run(ctx: Context) -> Report:
                 fields = entry_fields(item)
                 start = time.perf_counter()
                 entry = svc.newsroom.add_entry(slug, fields)
-                wait_for(feed, episode_guid(entry.id).encode(), lambda: clip_error(svc.store, slug, entry.id))
+                wait_for(feed, episode_guid(entry.id).encode(),
+                         lambda slug=slug, entry=entry: clip_error(svc.store, slug, entry.id))
                 posted[i].append(time.perf_counter() - start)
 
                 text = prepare_speech(entry, timezone=blog.timezone, language=blog.language)
@@ -158,7 +159,7 @@ def run(ctx: Context) -> Report:
     value = sum(median(s) for s in posted)
     base = sum(median(s) for s in raw)
     r = ratio(value, base)
-    per_entry = sorted(ratio(median(p), median(b)) for p, b in zip(posted, raw))
+    per_entry = sorted(ratio(median(p), median(b)) for p, b in zip(posted, raw, strict=True))
     drained_ratio = ratio(sum(drained), sum(raw[i][-1] for i in range(len(items))))
     # Audio seconds per CPU second of the raw pipeline: the baseline of figure 2's throughput.
     ctx.shared["raw_audio_per_cpu"] = sum(a for a, _ in raw_cpu) / max(1e-9, sum(c for _, c in raw_cpu))
@@ -174,7 +175,8 @@ def run(ctx: Context) -> Report:
         f"{fmt_seconds(sum(drained))} for the same entries, ratio {fmt_ratio(drained_ratio)} against "
         f"the raw pipeline of the last round")
     report.details.append(f"per entry: posting {fmt_seconds(value / len(items))}, raw "
-                          f"{fmt_seconds(base / len(items))}, audio {sum(durations) / len(items):.1f} s (means of the medians)")
+                          f"{fmt_seconds(base / len(items))}, audio {sum(durations) / len(items):.1f} s "
+                          "(means of the medians)")
     redraw = cover > 0.001
     report.details.append(
         f"every post rebuilds the blog's outputs twice (when posted, and when its clip is ready): one "

@@ -59,10 +59,10 @@ def _idle(ctx: Context, workers: int, seconds: float) -> list[dict]:
 
 
 def _recovery(ctx: Context, runs: int) -> tuple[list[float], list[float], int]:
+    import sqlalchemy as sa
+
     from syndicate.store.schema import jobs
     from syndicate.workers import WorkerPool
-
-    import sqlalchemy as sa
 
     app = make_app(ctx.folder("workers/recovery"))
     svc = services(app)
@@ -77,13 +77,14 @@ def _recovery(ctx: Context, runs: int) -> tuple[list[float], list[float], int]:
             say(f"workers: recovery run {run + 1}/{runs}")
             entry = svc.newsroom.add_entry("recovery", {"html": f"<p>Run {run + 1}.</p>{text}",
                                                         "text": f"Run {run + 1}. {text}"})
-            attempts = _wait(lambda: _attempts(svc.store, jobs, sa, entry.id) or None, 120)
+            attempts = _wait(lambda entry=entry: _attempts(svc.store, jobs, sa, entry.id) or None, 120)
             victim = pool.processes[0]
             os.kill(victim.pid, signal.SIGKILL)
             killed = time.perf_counter()
-            _wait(lambda: (_attempts(svc.store, jobs, sa, entry.id) or 0) > attempts or None, 120)
+            _wait(lambda entry=entry, attempts=attempts:
+                  (_attempts(svc.store, jobs, sa, entry.id) or 0) > attempts or None, 120)
             claimed = time.perf_counter()
-            _wait(lambda: svc.store.get_entry("recovery", entry.id).audio.status == "ready" or None, 120)
+            _wait(lambda entry=entry: svc.store.get_entry("recovery", entry.id).audio.status == "ready" or None, 120)
             ready = time.perf_counter()
             recovered.append(ready - killed)
             spoken.append(ready - claimed)

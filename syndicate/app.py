@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask
 
@@ -54,7 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(values)
     app.config["MAX_CONTENT_LENGTH"] = values["MAX_REQUEST_BYTES"]
-    app.json.sort_keys = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # Flask's default JSON provider has it
     settings.audio_dir.mkdir(parents=True, exist_ok=True)
     layout.upgrade(Path(settings.data_dir), settings.audio_dir)
     store = Store(values["DATABASE_URL"])
@@ -63,7 +64,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     newsroom = Newsroom(store, ClipStore(settings.audio_dir), publisher, max_entry_chars=values["MAX_ENTRY_CHARS"])
     app.extensions["syndicate"] = Services(store, publisher, newsroom, values, settings)
     init_app(app)
-    app.wsgi_app = TreeFiles(app.wsgi_app, settings.tree, base=publisher.links.base, hub=settings.websub_hub)
+    app.wsgi_app = TreeFiles(  # type: ignore[method-assign]  # Flask's documented way to add middleware
+        app.wsgi_app, settings.tree, base=publisher.links.base, hub=settings.websub_hub)
     logging.getLogger("syndicate").setLevel(logging.INFO)
     publisher.publish_changed()
     return app

@@ -10,16 +10,17 @@ import secrets
 import sys
 import threading
 import time
+import unicodedata
 import urllib.error
 import urllib.request
-import unicodedata
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
+from flask import Flask
 
-from . import ingest, validate
+from . import ingest, server, validate
 from .app import create_app
 from .config import ConfigError, speech_workers
 from .follow import check_url, parse_interval
@@ -28,17 +29,17 @@ from .follow.poller import Follower
 from .links import FEED_FILES
 from .store import StoreError
 from .store.sources import Sources
-from . import server
+from .web.context import Services
 from .workers import WorkerPool
 
 URL = re.compile(r"^https?://", re.I)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     raise click.ClickException(message)
 
 
-def _app(**overrides: Any):
+def _app(**overrides: Any) -> Flask:
     try:
         return create_app({k: v for k, v in overrides.items() if v is not None})
     except ConfigError as exc:
@@ -47,7 +48,7 @@ def _app(**overrides: Any):
         _fail(f"cannot start: {exc}")
 
 
-def _services(app):
+def _services(app: Flask) -> Services:
     return app.extensions["syndicate"]
 
 
@@ -82,7 +83,7 @@ def main() -> None:
     """syndicate: live blogs as feeds, podcast episodes and an accessible text view."""
 
 
-def _serve(app, host: str, port: int, workers: int | None, web_processes: int | None = None) -> None:
+def _serve(app: Flask, host: str, port: int, workers: int | None, web_processes: int | None = None) -> None:
     """Start the speech workers, then run the HTTP server until it is stopped; the workers end
     with this process (however it ends: see `workers.die_with_parent`)."""
     count = speech_workers(app.config) if workers is None else workers
@@ -141,7 +142,7 @@ def demo(host: str, port: int, workers: int | None, web_processes: int | None) -
     _serve(app, host, port, workers, web_processes)
 
 
-def _import(app, data: bytes, slug: str | None, zone: str | None, language: str | None,
+def _import(app: Flask, data: bytes, slug: str | None, zone: str | None, language: str | None,
             fmt: str | None, day: date | None = None) -> tuple[str, dict[str, int]]:
     services = _services(app)
     try:
@@ -204,13 +205,14 @@ def follow(url: str | None, slug: str, every: str, zone: str | None, language: s
     services = _services(app)
     sources = Sources(services.store)
     if stop or show:
-        if services.store.get_blog(slug) is None or sources.get(slug) is None:
+        followed = sources.get(slug) if services.store.get_blog(slug) is not None else None
+        if followed is None:
             _fail(f"blog {slug!r} follows no source")
         if stop:
             sources.delete(slug)
             click.echo(f"{slug}: stopped following")
         else:
-            for key, value in sources.get(slug).to_json().items():
+            for key, value in followed.to_json().items():
                 click.echo(f"{key}: {'' if value is None else value}")
         return
     try:
@@ -346,6 +348,7 @@ def pronounce(slug: str, word: str | None, saying: str | None, listing: bool, re
         if respeak:
             queued = store.respeak(slug)
         elif remove:
+            assert word is not None  # no word and no --respeak listed the lexicon above
             gone, queued = store.delete_pronunciation(slug, word, language or None)
             if not gone:
                 _fail(f"no pronunciation for {word!r} in {slug}")

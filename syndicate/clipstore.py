@@ -11,14 +11,15 @@ it and its entry has no speech job (a job, leased or queued, may still record or
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .validate import SLUG, SLUG_PATTERN
 
@@ -61,7 +62,7 @@ class ClipStore:
         self.root = Path(root)
 
     @classmethod
-    def in_data_dir(cls, data_dir: str | os.PathLike[str]) -> "ClipStore":
+    def in_data_dir(cls, data_dir: str | os.PathLike[str]) -> ClipStore:
         """The clip store of a data dir (see `clip_root`)."""
         return cls(clip_root(data_dir))
 
@@ -121,10 +122,8 @@ class ClipStore:
             return
         path = self.path(name)
         path.unlink(missing_ok=True)
-        try:
+        with contextlib.suppress(OSError):  # not empty, or already gone
             path.parent.rmdir()
-        except OSError:
-            pass  # not empty, or already gone
 
     def remove_blog(self, slug: str) -> None:
         """Delete every clip of a blog."""
@@ -149,8 +148,9 @@ class ClipStore:
                 name = f"{folder.name}/{base}"
                 clip = CLIP_NAME.fullmatch(name)
                 temp = None if clip else _TEMP_NAME.fullmatch(base)
-                if clip or temp:
-                    found.append(ClipFile(name, (clip or temp).group("entry"), temporary=bool(temp)))
+                match = clip or temp
+                if match:
+                    found.append(ClipFile(name, match.group("entry"), temporary=bool(temp)))
         return found
 
     def remove_orphans(self, in_use: Callable[[], ClipsInUse]) -> list[str]:
@@ -170,10 +170,8 @@ class ClipStore:
             (self.root / file.name).unlink(missing_ok=True)
             removed.append(file.name)
         for folder in {name.split("/", 1)[0] for name in removed}:
-            try:
+            with contextlib.suppress(OSError):
                 (self.root / folder).rmdir()
-            except OSError:
-                pass
         if removed:
             log.info("clips: removed %d orphan file(s): %s", len(removed), ", ".join(_first(removed, 5)))
         return removed

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, make_dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .pronunciations import LexiconError, load_file
 
@@ -47,7 +48,8 @@ SETTINGS: tuple[Setting, ...] = (
             "current directory)."),
     Setting("DATABASE_URL", "", str, "SQLAlchemy URL (default: SQLite file syndicate.db in the data dir)."),
     Setting("BASE_URL", "", str, "Public URL of the service, written into every published link (default: the "
-            f"address `serve` or `demo` listens on; {DEFAULT_BASE_URL} for other commands). Never taken from a request."),
+            f"address `serve` or `demo` listens on; {DEFAULT_BASE_URL} for other commands). "
+            "Never taken from a request."),
     Setting("API_TOKEN", "", str, "Bearer token required for writes (the demo generates one)."),
     Setting("MAX_REQUEST_BYTES", 1_000_000, int, "Largest request body accepted (413 above it)."),
     Setting("MAX_ENTRY_CHARS", 20_000, int, "Longest entry body accepted, in characters (413 above it)."),
@@ -138,27 +140,67 @@ def _field_type(setting: Setting) -> type:
     return bool if setting.kind is _bool else setting.kind  # type: ignore[return-value]
 
 
-# The settings as one typed, frozen value: `Settings.feed_items`, `Settings.tree`, ...
-Settings = make_dataclass(
-    "Settings",
-    [(s.name.lower(), _field_type(s)) for s in SETTINGS] + [("listen_url", str, field(default=""))],
-    frozen=True,
-    namespace={
-        "__doc__": "Every setting, typed and frozen (see SETTINGS), and the paths and URL they imply.",
-        "public_url": property(lambda self: (self.base_url or self.listen_url or DEFAULT_BASE_URL).rstrip("/"),
-                               doc="Where links in published files point: BASE_URL, else the address "
-                                   "`serve`/`demo` listen on, else http://127.0.0.1:8000."),
-        "tree": property(lambda self: Path(self.data_dir) / "public",
-                         doc="The published tree: every file a reader fetches, laid out as its URL."),
-        "audio_dir": property(lambda self: Path(self.data_dir) / "public" / "audio",
-                              doc="The clips, under the tree's audio/ folder."),
-        "publish_state": property(lambda self: Path(self.data_dir) / "publisher",
-                                  doc="The publisher's manifests and locks (beside the tree, never served)."),
-    },
-)
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, typed and frozen, and the paths and URL they imply.
+
+    One field per entry of SETTINGS, in its order and of its type (tests/test_config.py keeps the
+    two in step): SETTINGS stays the one declaration of names, defaults and help, and this class
+    is what type checkers and editors see.
+    """
+    data_dir: str
+    database_url: str
+    base_url: str
+    api_token: str
+    max_request_bytes: int
+    max_entry_chars: int
+    max_entries_per_list: int
+    feed_items: int
+    page_entries: int
+    websub_hub: str
+    tts_engine: str
+    piper_model: str
+    lexicon: str
+    tts_timeout: float
+    speech_workers: int
+    speech_retries: int
+    loudness_lufs: float
+    true_peak_dbtp: float
+    mp3_bitrate: int
+    publish_interval: float
+    import_timeout: float
+    follow_timeout: float
+    follow_max_bytes: int
+    follow_min_interval: int
+    follow_max_backoff: int
+    podcast_owner_name: str
+    podcast_owner_email: str
+    catchup_minutes: float
+    listen_url: str = ""
+
+    @property
+    def public_url(self) -> str:
+        """Where links in published files point: BASE_URL, else the address `serve`/`demo` listen
+        on, else http://127.0.0.1:8000."""
+        return (self.base_url or self.listen_url or DEFAULT_BASE_URL).rstrip("/")
+
+    @property
+    def tree(self) -> Path:
+        """The published tree: every file a reader fetches, laid out as its URL."""
+        return Path(self.data_dir) / "public"
+
+    @property
+    def audio_dir(self) -> Path:
+        """The clips, under the tree's audio/ folder."""
+        return Path(self.data_dir) / "public" / "audio"
+
+    @property
+    def publish_state(self) -> Path:
+        """The publisher's manifests and locks (beside the tree, never served)."""
+        return Path(self.data_dir) / "publisher"
 
 
-def settings(values: Mapping[str, Any]) -> Any:
+def settings(values: Mapping[str, Any]) -> Settings:
     """The `Settings` of values resolved by `load` (the Flask config holds the same values)."""
     return Settings(**{s.name.lower(): values[s.name] for s in SETTINGS},
                     listen_url=str(values.get("LISTEN_URL") or ""))

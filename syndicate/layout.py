@@ -7,6 +7,7 @@ in those folders (a README, say) is left alone.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -18,10 +19,8 @@ OLD_FEED_FILES = (*FEED_FILES.values(), "cover.png")
 
 
 def _rmdir(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         folder.rmdir()  # only when empty
-    except OSError:
-        pass
 
 
 def upgrade(data_dir: Path, audio_dir: Path) -> int:

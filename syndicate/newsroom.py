@@ -8,10 +8,11 @@ whoever sends it.
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from .clipstore import ClipStore
 from . import validate
+from .clipstore import ClipStore
 from .model import Blog, Entry, ParsedBlog
 from .sanitize import html_to_text
 from .store import Store
@@ -54,7 +55,7 @@ class Newsroom:
         self._changed(slug)
         return blog
 
-    def create_blog_from(self, slug: str, parsed: ParsedBlog, **chosen: str) -> Blog:
+    def create_blog_from(self, slug: str, parsed: ParsedBlog, **chosen: str | None) -> Blog:
         """Create `slug` from a source's own blog fields (title, language, zone...), held to
         the API's rules: what breaks them is left out. `chosen` fields (e.g. a language the
         user named) win over the source's. For every way in that starts from a source: the
@@ -122,6 +123,7 @@ class Newsroom:
         removed: list[str] = []
         with self.store.transaction() as tx:
             blog = tx.blog(slug)
+            assert blog.id is not None  # a stored blog has its row id
             existing = tx.entries_by_source(blog.id)
             seen: set[str] = set()
             for item in parsed.entries:

@@ -31,7 +31,7 @@ def entry_json(entry: Entry, links: Links | None = None, slug: str = "") -> dict
         ready = audio.ready
         body["audio"] = {
             "status": audio.status,
-            "url": links.audio(audio.file) if (ready and links) else None,
+            "url": links.audio(audio.file) if (ready and links and audio.file is not None) else None,
             "bytes": audio.bytes if ready else None,
             "duration": round(audio.duration, 3) if (ready and audio.duration is not None) else None,
             "voice": audio.voice,

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 THREADS = 8  # per web process: requests mostly wait on I/O
@@ -52,7 +53,8 @@ def _gunicorn(app: Callable, host: str, port: int, processes: int, threads: int,
 
     from .workers import die_with_parent
 
-    gunicorn_wsgi.SERVER = "syndicate"  # the Server header names no software version
+    # the Server header names no software version (a module global the stubs leave out)
+    gunicorn_wsgi.SERVER = "syndicate"  # type: ignore[attr-defined]
     parent = os.getpid()
 
     def post_fork(_arbiter: Any, _worker: Any) -> None:

@@ -1,13 +1,11 @@
 """Timezone-aware UTC datetimes: parsing, formatting and the clock."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import dateutil.parser
-
-UTC = timezone.utc
 
 
 def now() -> datetime:

@@ -4,7 +4,7 @@ must not pull in the audio stack (numpy, scipy) to serve text."""
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from .model import Audio
 
@@ -24,7 +24,7 @@ def estimate_cues(transcript: str, duration: float, *, lead_in: float = 0.4,
     weights = [len(s) + 8 for s in sentences]  # +8: the pause after each sentence
     total = sum(weights)
     cues, start = [], min(lead_in, duration)
-    for sentence, weight in zip(sentences, weights):
+    for sentence, weight in zip(sentences, weights, strict=True):
         end = start + span * weight / total
         cues.append((start, end, sentence))
         start = end

@@ -15,6 +15,7 @@ workers use. Each worker process imports that stack itself.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import logging
@@ -24,7 +25,8 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 PARENT_CHECK_SECONDS = 0.5
@@ -98,10 +100,8 @@ class WorkerProcess:
             self.popen.kill()
 
     def join(self, timeout: float | None = None) -> None:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            pass
 
 
 def start_processes(config: Mapping[str, Any], count: int) -> list[WorkerProcess]:
@@ -133,7 +133,7 @@ class WorkerPool:
         self._stopped = threading.Event()  # the workers have ended: the watch may end too
         self._watch: threading.Thread | None = None
 
-    def start(self) -> "WorkerPool":
+    def start(self) -> WorkerPool:
         """Start the workers, and a thread that restarts any that dies."""
         self.processes = start_processes(self.config, self.count)
         if self.count:

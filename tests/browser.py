@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator, Mapping
 
 import needs
 
@@ -32,8 +32,7 @@ CHROMIUM_ARGS = [
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 AXE_RUN = (
-    "() => axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']})"
-    % AXE_TAGS
+    f"() => axe.run(document, {{runOnly: {{type: 'tag', values: {AXE_TAGS}}}, resultTypes: ['violations']}})"
 )
 
 

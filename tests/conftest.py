@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser import chromium, find_axe, skip_or_fail
+
 from syndicate import create_app
 
 TOKEN = "test-token-0123456789"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from lxml import etree
 
@@ -11,7 +11,7 @@ from syndicate.model import Audio, Blog, Entry, Media, Page
 
 BASE = "https://news.example/live"
 LINKS = Links(BASE)
-T0 = datetime(2024, 5, 1, 7, 30, tzinfo=timezone.utc)  # 08:30 in Europe/London (BST)
+T0 = datetime(2024, 5, 1, 7, 30, tzinfo=UTC)  # 08:30 in Europe/London (BST)
 HUB = "https://hub.example/websub"
 BLOG_UUID = "0b5d3c52-8a51-4c67-9d9e-3f1c2a7b6e10"
 

@@ -2,6 +2,7 @@
 on conditions with deadlines (never a guessed sleep)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -9,8 +10,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,11 +77,10 @@ def start_serve(data_dir: Path, port: int, *, token: str, workers: int = 1, web:
     env = {**os.environ, "SYNDICATE_DATA_DIR": str(data_dir), "SYNDICATE_API_TOKEN": token,
            "PYTHONPATH": str(ROOT), **(extra_env or {})}
     env.pop("SYNDICATE_SPEECH_WORKERS", None)
-    log = open(data_dir.parent / f"serve-{port}.log", "ab")
-    process = subprocess.Popen([sys.executable, "-m", "syndicate.cli", "serve", "--port", str(port),
-                                "--workers", str(workers), "--web-processes", str(web)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()
+    with open(data_dir.parent / f"serve-{port}.log", "ab") as log:  # the child keeps its own copy
+        process = subprocess.Popen([sys.executable, "-m", "syndicate.cli", "serve", "--port", str(port),
+                                    "--workers", str(workers), "--web-processes", str(web)],
+                                   env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     wait_until(lambda: _answers(f"http://127.0.0.1:{port}/api/blogs") or process.poll() is not None,
                60, "serve answers")
     assert process.poll() is None, (data_dir.parent / f"serve-{port}.log").read_text()
@@ -98,7 +98,5 @@ def _answers(url: str) -> bool:
 def kill_tree_now(pid: int) -> None:
     """SIGKILL a process and everything below it (cleanup after a failed test)."""
     for victim in [pid, *descendants(pid)]:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(victim, signal.SIGKILL)
-        except ProcessLookupError:
-            pass

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import TOKEN, post_entry
+
 from syndicate import create_app
 
 
@@ -35,7 +35,8 @@ def test_patch_and_delete_blog(client, auth, blog):
 
 
 def test_entry_lifecycle(client, auth, blog):
-    entry = post_entry(client, auth, headline="Bridge closed", text="Police closed the bridge.\n\nDrivers should avoid it.",
+    entry = post_entry(client, auth, headline="Bridge closed",
+                       text="Police closed the bridge.\n\nDrivers should avoid it.",
                        media=[{"kind": "photo", "caption": "The bridge at dawn", "credit": "Sam Lee"}],
                        key_event=True)
     assert set(entry) == {"id", "published", "updated", "headline", "html", "text", "media",
@@ -141,11 +142,13 @@ def test_bad_entry_fields(client, auth, blog, body, field):
 
 
 def test_bad_json_and_content_type(client, auth, blog):
-    response = client.post("/api/blogs/storm/entries", data="{nope", headers={**auth, "Content-Type": "application/json"})
+    json_type = {**auth, "Content-Type": "application/json"}
+    response = client.post("/api/blogs/storm/entries", data="{nope", headers=json_type)
     assert response.status_code == 400 and response.json["error"] == "bad_json"
-    response = client.post("/api/blogs/storm/entries", data="[1, 2]", headers={**auth, "Content-Type": "application/json"})
+    response = client.post("/api/blogs/storm/entries", data="[1, 2]", headers=json_type)
     assert response.status_code == 400 and response.json["error"] == "bad_json"
-    response = client.post("/api/blogs/storm/entries", data="text=hi", headers={**auth, "Content-Type": "application/x-www-form-urlencoded"})
+    response = client.post("/api/blogs/storm/entries", data="text=hi",
+                           headers={**auth, "Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code == 415 and response.json["error"] == "unsupported_media_type"
     response = client.post("/api/blogs/storm/import", data=b"\x89PNG", headers={**auth, "Content-Type": "image/png"})
     assert response.status_code == 415

@@ -9,6 +9,7 @@ import threading
 import time
 from dataclasses import replace
 from datetime import timedelta
+from itertools import pairwise
 
 import feedparser
 import jsonschema
@@ -16,13 +17,13 @@ import podcastparser
 import pyloudnorm
 import pytest
 import soundfile
+from conftest import post_entry
 from lxml import etree
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from conftest import post_entry
-from syndicate.formats.common import item_title
 from syndicate.formats.catchup import build_catchup_feed
+from syndicate.formats.common import item_title
 from syndicate.speech import catchup
 from syndicate.speech.worker import SpeechWorker
 from syndicate.timeutil import now, zone
@@ -118,7 +119,7 @@ def test_episode_is_the_clips_joined_with_cues(client, auth, blog, services, app
     assert [c.entry_id for c in episode.chapters] == [p["id"] for p in posted]
     assert [c.title for c in episode.chapters] == [item_title(e, tz) for e in entries]
     assert episode.chapters[0].start == 0 and episode.chapters[-1].end == pytest.approx(episode.duration, abs=0.01)
-    assert all(a.end == b.start for a, b in zip(episode.chapters, episode.chapters[1:]))
+    assert all(a.end == b.start for a, b in pairwise(episode.chapters))
 
     # The same chapters in the MP3's ID3 tag (CTOC + CHAP with the entry page's URL).
     tags = ID3(path)
@@ -140,7 +141,7 @@ def test_episode_is_the_clips_joined_with_cues(client, auth, blog, services, app
         (c.start, c.title, f"http://news.test/blogs/storm/entries/{c.entry_id}/") for c in episode.chapters]
 
     # The transcript: each entry's words inside its chapter, at the clip's own offsets.
-    for chapter, entry in zip(episode.chapters, entries):
+    for chapter, entry in zip(episode.chapters, entries, strict=True):
         first_words = entry.audio.cues[1][2]  # after the clip's spoken time
         start = next(a for a, _, text in episode.cues if text == first_words and a >= chapter.start)
         assert chapter.start < start < chapter.end
@@ -220,7 +221,8 @@ def test_ended_blog_gets_its_final_episode_at_once(client, auth, blog, services,
     services.publisher.publish_changed()  # as serve's watch does after a worker's change
     data = client.get("/blogs/storm/catch-up.xml").data
     assert b"<itunes:complete>yes</itunes:complete>" in data
-    assert podcastparser.parse("x", io.BytesIO(data))["episodes"][0]["title"] == "The whole story: Storm Ana comes ashore"
+    episodes = podcastparser.parse("x", io.BytesIO(data))["episodes"]
+    assert episodes[0]["title"] == "The whole story: Storm Ana comes ashore"
 
 
 def test_final_without_new_content_is_marked_not_remade(client, auth, blog, services, app):

@@ -15,10 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import feedparser
 import pytest
 from click.testing import CliRunner
-
 from storm_text import STORM as SOURCE
-from syndicate.cli import main, slugify
 
+from syndicate.cli import main, slugify
 
 
 @pytest.fixture
@@ -38,7 +37,8 @@ def test_import_a_file_then_list(cli, tmp_path):
     path.write_text(SOURCE)
     result = cli("import", str(path), "--timezone", "Europe/London")
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "storm-ana-comes-ashore: 2 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 0 adjusted"
+    assert result.output.strip() == ("storm-ana-comes-ashore: 2 created, 0 updated, 0 unchanged, 0 deleted, "
+                                     "0 skipped, 0 adjusted")
     again = cli("import", str(path), "--blog", "storm-ana-comes-ashore")
     assert "2 unchanged" in again.output
     listing = cli("blogs")

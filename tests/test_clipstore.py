@@ -20,9 +20,9 @@ def test_names_have_one_shape(tmp_path):
                 f"Storm/{ENTRY}-a1b2c3d4e5f6.mp3", f"storm\n/{ENTRY}-a1b2c3d4e5f6.mp3",
                 f"storm/{ENTRY}-a1b2c3d4e5f6.mp3\n", f"storm/{ENTRY}.mp3", "storm/x.mp3", "-a/b", ""):
         assert not clips.is_name(bad), bad
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not a clip name"):
             clips.path(bad)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a clip name"):
         clips.name("storm\n", ENTRY, "a1b2c3d4e5f6")  # a slug is matched to its end
 
 

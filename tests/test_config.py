@@ -3,6 +3,7 @@ taken from configuration only."""
 from __future__ import annotations
 
 import dataclasses
+import typing
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,19 @@ def test_settings_are_typed_and_frozen(tmp_path):
     values = config.load({"DATA_DIR": str(tmp_path), "FEED_ITEMS": "7"}, environ={"SYNDICATE_PUBLISH_INTERVAL": "0.25"})
     settings = config.settings(values)
     assert settings.feed_items == 7 and settings.publish_interval == 0.25
-    assert {f.name: f.type for f in dataclasses.fields(settings)}["feed_items"] is int
+    assert typing.get_type_hints(config.Settings)["feed_items"] is int
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.feed_items = 8
     assert settings.tree == tmp_path.resolve() / "public" and settings.audio_dir == settings.tree / "audio"
     assert settings.publish_state == tmp_path.resolve() / "publisher"
+
+
+def test_the_settings_class_has_one_field_per_setting_of_its_type():
+    # SETTINGS declares each setting; Settings spells the same fields out for type checkers.
+    hints = typing.get_type_hints(config.Settings)
+    declared = [(f.name, hints[f.name]) for f in dataclasses.fields(config.Settings)]
+    assert declared == [(s.name.lower(), bool if s.kind is config._bool else s.kind) for s in config.SETTINGS] + [
+        ("listen_url", str)]
 
 
 @pytest.mark.parametrize("base,listen,public", [

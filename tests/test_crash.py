@@ -8,6 +8,7 @@ crash that many times.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -18,8 +19,8 @@ from pathlib import Path
 
 import pytest
 import soundfile
-
 from processes import alive, descendants, free_port, kill_tree_now, start_serve, wait_until
+
 from syndicate.clipstore import ClipStore
 
 TOKEN = "crash-test-token-0123456789"
@@ -69,10 +70,8 @@ class Service:
 
     def kill(self, pids: set[int]) -> None:
         for pid in pids:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def restart(self) -> None:
         self.process.wait(15)

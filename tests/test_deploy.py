@@ -10,9 +10,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from needs import skip_or_fail
 
 from bench.servers import Process, free_port, nginx_deploy_server
-from needs import skip_or_fail
 from syndicate import create_app, views
 from syndicate.speech.worker import SpeechWorker
 
@@ -84,7 +84,8 @@ def test_nginx_serves_the_tree_as_the_app_does(servers, path, encoding):
     assert proxied[2] == direct[2], path
     for name in SAME_HEADERS:
         assert proxied[1].get(name.lower()) == direct[1].get(name.lower()), (path, name)
-    assert ("accept-encoding" in proxied[1].get("vary", "").lower()) == ("accept-encoding" in direct[1].get("vary", "").lower())
+    assert (("accept-encoding" in proxied[1].get("vary", "").lower())
+            == ("accept-encoding" in direct[1].get("vary", "").lower()))
     # Revalidation: each server's own validator gives a 304 with no body.
     for server_port, answer in ((app_port, direct), (port, proxied)):
         again = get(server_port, path, {**headers, "If-None-Match": answer[1]["etag"]})
@@ -146,7 +147,8 @@ def caddy(servers, tmp_path_factory):
     config = work / "Caddyfile"
     config.write_text("{\n\tadmin off\n\tauto_https off\n}\n" + (ROOT / "deploy" / "Caddyfile").read_text())
     port = free_port()
-    env = {"SYNDICATE_SITE": f"http://127.0.0.1:{port}", "SYNDICATE_TREE": str(app.extensions["syndicate"].settings.tree),
+    env = {"SYNDICATE_SITE": f"http://127.0.0.1:{port}",
+           "SYNDICATE_TREE": str(app.extensions["syndicate"].settings.tree),
            "SYNDICATE_APP": f"127.0.0.1:{app_port}", "HOME": str(work), "XDG_DATA_HOME": str(work),
            "XDG_CONFIG_HOME": str(work)}
     process = Process("caddy", [binary, "run", "--adapter", "caddyfile", "--config", str(config)], port, env=env,
@@ -191,7 +193,8 @@ def test_caddyfile_is_valid(tmp_path):
     if caddy is None:
         skip_or_fail("caddy is not installed (scripts/setup.sh --test installs it)", "SYNDICATE_REQUIRE_PROXY")
     done = subprocess.run([caddy, "validate", "--adapter", "caddyfile", "--config", str(ROOT / "deploy" / "Caddyfile")],
-                          capture_output=True, text=True, timeout=60, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+                          capture_output=True, text=True, timeout=60,
+                          env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-2000:]
 
 

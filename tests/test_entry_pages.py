@@ -7,14 +7,13 @@ import re
 import feedparser
 import lxml.html
 import pytest
+from browser import AXE_RUN, serve
+from conftest import post_entry
+from views_fixtures import LINKS, feature_entries, make_blog, page_of
 
 from syndicate.model import Catchup, Chapter
 from syndicate.outputs import BlogData, entry_pages
 from syndicate.views import CSP, render_blog_html, render_entry_html
-
-from browser import AXE_RUN, serve
-from conftest import post_entry
-from views_fixtures import LINKS, feature_entries, make_blog, page_of
 
 HTML = "text/html; charset=utf-8"
 
@@ -57,7 +56,7 @@ def test_builder_makes_one_file_per_live_entry_on_the_right_page():
     backs = {path: re.search(rb'href="([^"]+)">Back to this update', body).group(1).decode() for path, body in outputs}
     # Counted from the oldest, the two oldest fill the fixed page archive/1/; the newest is on the front page.
     assert [backs[f"blogs/river-festival/entries/{e.id}/index.html"] for e in live] == [
-        LINKS.blog_page("river-festival", n) + f"#entry-{e.id}" for n, e in zip((0, 1, 1), live)]
+        LINKS.blog_page("river-festival", n) + f"#entry-{e.id}" for n, e in zip((0, 1, 1), live, strict=True)]
     assert _entry_pages(blog, live, 2) == _entry_pages(blog, live, 2)  # byte-identical rebuilds
 
 
@@ -113,7 +112,7 @@ def site():
         yield base
 
 
-@pytest.mark.parametrize("scheme", ("light", "dark"))
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", [*PAGES, "/e/vi/", "/blog-with-catch-up/"])
 def test_axe_finds_no_violations_and_it_reflows(browser, axe_source, site, path, scheme):
     context = browser.new_context(color_scheme=scheme, viewport={"width": 320, "height": 800})

@@ -11,9 +11,9 @@ import feedparser
 import podcastparser
 import pytest
 import sqlalchemy as sa
+from conftest import post_entry
 from formats_factory import LINKS, NS, T0, make_blog, make_entries, make_entry, one_page, xml
 
-from conftest import post_entry
 from syndicate import create_app
 from syndicate.formats import build_atom, build_jsonfeed, build_podcast, build_rss, podcast_owner
 from syndicate.formats.podcast import podcast_guid

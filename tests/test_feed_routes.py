@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import feedparser
 import pytest
+from conftest import post_entry
 from lxml import etree
 
-from conftest import post_entry
 from syndicate import create_app
 from syndicate.formats import fragments
 from syndicate.newsroom import Newsroom
@@ -38,7 +38,8 @@ def test_media_types_and_conditional_get(client, auth, blog, name, media_type):
     if name == "podcast.xml":  # no clip is ready yet, so the podcast has no new episode
         # (its build date may move to the second of the new post: then it is a 200 of the same episodes)
         assert changed.status_code == 304 or (
-            [e.id for e in feedparser.parse(changed.data).entries] == [e.id for e in feedparser.parse(response.data).entries])
+            [e.id for e in feedparser.parse(changed.data).entries]
+            == [e.id for e in feedparser.parse(response.data).entries])
     else:
         assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
@@ -56,7 +57,9 @@ def test_feeds_follow_edits_and_deletions(client, auth, blog):
     assert [e.title for e in parsed.entries] == ["Kept, corrected"]
     assert parsed.entries[0].updated > parsed.entries[0].published
     tombstones = etree.fromstring(atom).findall("{http://purl.org/atompub/tombstones/1.0}deleted-entry")
-    assert [t.get("ref") for t in tombstones] == [f"urn:uuid:{gone['id'][:8]}-{gone['id'][8:12]}-{gone['id'][12:16]}-{gone['id'][16:20]}-{gone['id'][20:]}"]
+    hex_id = gone["id"]
+    assert [t.get("ref") for t in tombstones] == [
+        f"urn:uuid:{hex_id[:8]}-{hex_id[8:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"]
     json_feed = client.get("/blogs/storm/feed.json").json
     assert [i["title"] for i in json_feed["items"]] == ["Kept, corrected"]
 
@@ -67,20 +70,20 @@ def test_paging(app_config, tmp_path):
     auth = {"Authorization": f"Bearer {app_config['API_TOKEN']}"}
     client.post("/api/blogs", json={"slug": "p", "title": "Paged"}, headers=auth)
     for minute in range(5):
-        client.post("/api/blogs/p/entries", json={"headline": f"E{minute}", "published": f"2026-03-01T10:0{minute}:00Z"},
-                    headers=auth)
+        client.post("/api/blogs/p/entries",
+                    json={"headline": f"E{minute}", "published": f"2026-03-01T10:0{minute}:00Z"}, headers=auth)
     first = feedparser.parse(client.get("/blogs/p/rss.xml").data)
     assert [e.title for e in first.entries] == ["E4", "E3"]
-    rels = {l.rel: l.href for l in first.feed.links}
+    rels = {link.rel: link.href for link in first.feed.links}
     # RFC 5005 archives: fixed pages counted from the oldest entry, the newest linked first.
     assert rels["next"] == "http://news.test/blogs/p/archive/2/rss.xml"
     assert rels["last"] == "http://news.test/blogs/p/archive/1/rss.xml"
     second = feedparser.parse(client.get("/blogs/p/archive/2/rss.xml").data)
     assert [e.title for e in second.entries] == ["E3", "E2"]
-    assert {l.rel: l.href for l in second.feed.links}["next"] == "http://news.test/blogs/p/archive/1/rss.xml"
+    assert {link.rel: link.href for link in second.feed.links}["next"] == "http://news.test/blogs/p/archive/1/rss.xml"
     oldest = feedparser.parse(client.get("/blogs/p/archive/1/rss.xml").data)
     assert [e.title for e in oldest.entries] == ["E1", "E0"]
-    assert "next" not in {l.rel for l in oldest.feed.links}
+    assert "next" not in {link.rel for link in oldest.feed.links}
     # The old pages, counted from the newest, are sent to the archive holding their first entry.
     old = client.get("/blogs/p/page/3/rss.xml")
     assert old.status_code == 302 and old.headers["Location"] == "http://news.test/blogs/p/archive/1/rss.xml"
@@ -96,11 +99,11 @@ def test_links_come_from_the_listening_address_when_no_base_url_is_set(app_confi
     client.post("/api/blogs", json={"slug": "h", "title": "Host"}, headers=auth)
     for host in ("localhost:8000", "evil.example"):
         parsed = feedparser.parse(client.get("/blogs/h/atom.xml", base_url=f"http://{host}").data)
-        assert {l.rel: l.href for l in parsed.feed.links}["self"] == "http://127.0.0.1:8123/blogs/h/atom.xml"
+        assert {link.rel: link.href for link in parsed.feed.links}["self"] == "http://127.0.0.1:8123/blogs/h/atom.xml"
     plain = create_app({**app_config, "BASE_URL": "", "DATA_DIR": app_config["DATA_DIR"] + "2"}).test_client()
     plain.post("/api/blogs", json={"slug": "h", "title": "Host"}, headers=auth)
     parsed = feedparser.parse(plain.get("/blogs/h/atom.xml", base_url="http://evil.example").data)
-    assert {l.rel: l.href for l in parsed.feed.links}["self"] == "http://127.0.0.1:8000/blogs/h/atom.xml"
+    assert {link.rel: link.href for link in parsed.feed.links}["self"] == "http://127.0.0.1:8000/blogs/h/atom.xml"
 
 
 def test_feeds_are_files_of_the_published_tree(client, auth, blog, data_dir):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from conftest import post_entry
 from flask import request_started
 
-from conftest import post_entry
 from syndicate import create_app, views
 from syndicate.web.files import TreeFiles
 
@@ -77,7 +77,8 @@ def test_headers_by_kind(site):
     assert page.headers["Cache-Control"] == "public, max-age=60"
     assert client.get("/blogs/storm.txt").headers["X-Content-Type-Options"] == "nosniff"
     feed = client.get("/blogs/storm/archive/1/rss.xml")
-    assert feed.headers.getlist("Link") == [f'<{HUB}>; rel="hub"', '<http://news.test/blogs/storm/archive/1/rss.xml>; rel="self"']
+    assert feed.headers.getlist("Link") == [f'<{HUB}>; rel="hub"',
+                                            '<http://news.test/blogs/storm/archive/1/rss.xml>; rel="self"']
     assert "Content-Security-Policy" not in feed.headers
     assert client.get("/blogs/storm/cover.png").headers["Cache-Control"] == "public, max-age=86400"
 

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 import feedparser
 from formats_factory import BLOG_UUID, HUB, LINKS, NS, T0, make_blog, make_entries, make_entry, one_page, xml
 
+from syndicate.formats import build_atom
 from syndicate.links import entry_guid
 from syndicate.model import Media, Page
-from syndicate.formats import build_atom
 
 BLOG_PAGE = "https://news.example/live/blogs/election/"
 SELF = "https://news.example/live/blogs/election/atom.xml"
@@ -46,7 +46,7 @@ def test_entries() -> None:
     entries = make_entries(4)
     feed = parse(build_atom(make_blog(), entries, LINKS, one_page(entries)))
     assert [item.id for item in feed.entries] == [entry_guid(e.id) for e in entries]
-    for item, entry in zip(feed.entries, entries):
+    for item, entry in zip(feed.entries, entries, strict=True):
         assert when(item.published) == entry.published
         assert when(item.updated) == entry.updated
         assert item.author == "Politics desk"
@@ -65,11 +65,11 @@ def test_entry_links_keep_their_rel_in_xml() -> None:
     entries = [make_entry(1), make_entry(0, audio=None)]
     root = xml(build_atom(make_blog(), entries, LINKS, one_page(entries)))
     first, second = root.findall(f"{ATOM}entry")
-    assert [(l.get("rel"), l.get("type")) for l in first.findall(f"{ATOM}link")] == [
+    assert [(link.get("rel"), link.get("type")) for link in first.findall(f"{ATOM}link")] == [
         ("alternate", "text/html"),
         ("enclosure", "audio/mpeg"),
     ]
-    assert [l.get("rel") for l in second.findall(f"{ATOM}link")] == ["alternate"]
+    assert [link.get("rel") for link in second.findall(f"{ATOM}link")] == ["alternate"]
 
 
 def test_tombstones_on_first_page_only() -> None:

@@ -1,11 +1,10 @@
 """Shared helpers of the feed builders: titles, bodies, dates, paging."""
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from formats_factory import LINKS, T0, make_blog, make_entry
 
-from syndicate.model import Audio, Media, Page
 from syndicate.formats.common import (
     TITLE_LIMIT,
     audio_ready,
@@ -22,6 +21,7 @@ from syndicate.formats.common import (
     shorten,
     xml_safe,
 )
+from syndicate.model import Audio, Media, Page
 
 LONDON = blog_zone(make_blog())
 
@@ -59,7 +59,7 @@ def test_untitled_entry_falls_back_to_html_then_caption_then_clock() -> None:
 def test_unknown_time_zone_falls_back_to_utc() -> None:
     tz = blog_zone(make_blog(timezone="Mars/Olympus"))
     assert item_title(make_entry(0, text="x"), tz) == "07:30 \u2014 x"
-    assert tz is timezone.utc
+    assert tz is UTC
 
 
 def test_shorten_cuts_very_long_words() -> None:

@@ -48,7 +48,7 @@ def test_title_is_drawn() -> None:
 
 def test_other_sizes_and_bad_size() -> None:
     assert open_png(build_cover(make_blog(), size=3000)).size == (3000, 3000)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="size must be an integer"):
         build_cover(make_blog(), size=0)
 
 

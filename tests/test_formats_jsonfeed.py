@@ -7,9 +7,9 @@ from typing import Any
 
 from formats_factory import HUB, LINKS, T0, make_blog, make_entries, make_entry, one_page
 
+from syndicate.formats import build_jsonfeed
 from syndicate.links import entry_guid
 from syndicate.model import Audio, Media, Page
-from syndicate.formats import build_jsonfeed
 
 BLOG_PAGE = "https://news.example/live/blogs/election/"
 
@@ -85,7 +85,7 @@ def test_items() -> None:
     entries = make_entries(4)
     items = load(build_jsonfeed(make_blog(), entries, LINKS, one_page(entries)))["items"]
     assert [item["id"] for item in items] == [entry_guid(e.id) for e in entries]
-    for item, entry in zip(items, entries):
+    for item, entry in zip(items, entries, strict=True):
         assert item["url"] == f"{BLOG_PAGE}entries/{entry.id}/"
         assert item["content_html"].startswith(entry.html)
         assert item["content_text"].startswith(entry.text)
@@ -137,7 +137,7 @@ def test_unicode_is_written_as_utf8_and_rebuild_is_identical() -> None:
     entries = [make_entry(0, headline="Élection : résultats \u2014 東京")]
     args = (make_blog(title="Wahlabend in Zürich"), entries, LINKS, one_page(entries))
     data = build_jsonfeed(*args)
-    assert "Zürich".encode("utf-8") in data and "東京".encode("utf-8") in data
+    assert "Zürich".encode() in data and "東京".encode() in data
     assert data == build_jsonfeed(*args)
 
 

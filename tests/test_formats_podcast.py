@@ -9,10 +9,10 @@ import feedparser
 import podcastparser
 from formats_factory import HUB, LINKS, NS, T0, make_blog, make_entries, make_entry, one_page, ready_audio, xml
 
-from syndicate.links import episode_guid
-from syndicate.model import Audio, Entry, Page
 from syndicate.formats import build_podcast
 from syndicate.formats.podcast import channel_description, podcast_guid
+from syndicate.links import episode_guid
+from syndicate.model import Audio, Entry, Page
 
 FEED_URL = "https://news.example/live/blogs/election/podcast.xml"
 COVER = "https://news.example/live/blogs/election/cover.png"
@@ -45,7 +45,7 @@ def test_podcastparser_reads_only_ready_episodes() -> None:
     assert podcast["itunes_categories"] == [["News", "Daily News"]]
     assert podcast["type"] == "episodic"
     assert podcast["explicit"] is False
-    for episode, entry in zip(podcast["episodes"], ready):
+    for episode, entry in zip(podcast["episodes"], ready, strict=True):
         assert episode["guid"] == episode_guid(entry.id)
         assert episode["link"] == f"https://news.example/live/blogs/election/entries/{entry.id}/"
         assert episode["published"] == int(entry.published.timestamp())

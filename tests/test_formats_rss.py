@@ -7,9 +7,9 @@ from email.utils import parsedate_to_datetime
 import feedparser
 from formats_factory import HUB, LINKS, NS, T0, make_blog, make_entries, make_entry, one_page, xml
 
+from syndicate.formats import build_rss
 from syndicate.links import entry_guid
 from syndicate.model import Audio, Media, Page
-from syndicate.formats import build_rss
 
 BLOG_PAGE = "https://news.example/live/blogs/election/"
 SELF = "https://news.example/live/blogs/election/rss.xml"
@@ -45,7 +45,7 @@ def test_items() -> None:
     entries = make_entries(4)
     feed = parse(build_rss(make_blog(), entries, LINKS, one_page(entries)))
     assert len(feed.entries) == 4
-    for item, entry in zip(feed.entries, entries):
+    for item, entry in zip(feed.entries, entries, strict=True):
         assert item.id == entry_guid(entry.id)
         assert item.guidislink is False
         assert item.link == f"{BLOG_PAGE}entries/{entry.id}/"
@@ -59,7 +59,7 @@ def test_items() -> None:
         ]
     # newest first, as given
     assert [item.id for item in feed.entries] == [entry_guid(e.id) for e in entries]
-    first_odd = next(item for item, entry in zip(feed.entries, entries) if entry.media)
+    first_odd = next(item for item, entry in zip(feed.entries, entries, strict=True) if entry.media)
     assert "<figure><figcaption>The count centre (Photo: Jo Bloggs)</figcaption></figure>" in first_odd.summary
 
 

@@ -17,9 +17,9 @@ from urllib.parse import quote_from_bytes
 import lxml.html
 import pytest
 from click.testing import CliRunner
+from conftest import TOKEN
 from lxml import etree
 
-from conftest import TOKEN
 from syndicate import create_app
 from syndicate.cli import main
 

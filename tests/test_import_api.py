@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from storm_text import STORM
+
 from syndicate import create_app
 
 # The same page with an older entry below the two of STORM, and background after them.
@@ -30,13 +31,15 @@ def entries(client):
 def test_import_counts_and_idempotence(client, auth, blog):
     first = client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT})
     assert first.status_code == 200
-    assert first.json == {"created": 3, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0, "adjusted": 0, "format": "text"}
+    assert first.json == {"created": 3, "updated": 0, "unchanged": 0, "deleted": 0, "skipped": 0, "adjusted": 0,
+                          "format": "text"}
     listed = entries(client)
     assert [e["text"] for e in listed] == ["Trees are down on the coast road.", "",
                                           "Forecasters raise the warning to amber."]
     assert listed[0]["published"] == "2026-03-01T09:30:00Z"  # the blog's zone: Europe/London (GMT)
     # a paragraph that ends in a credit is a caption, not body text
-    assert listed[1]["media"] == [{"kind": "photo", "caption": "The ferry is cancelled.", "credit": "Sam Lee", "url": ""}]
+    assert listed[1]["media"] == [
+        {"kind": "photo", "caption": "The ferry is cancelled.", "credit": "Sam Lee", "url": ""}]
     version = client.get("/blogs/storm/rss.xml").headers["ETag"]
     again = client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT}).json
     assert again["unchanged"] == 3 and again["created"] == again["updated"] == again["deleted"] == 0
@@ -48,7 +51,8 @@ def test_newer_version_updates_in_place(client, auth, blog):
     client.post("/api/blogs/storm/import", data=V1, headers={**auth, **TEXT})
     before = {e["published"]: e for e in entries(client)}
     counts = client.post("/api/blogs/storm/import", data=V2, headers={**auth, **TEXT}).json
-    assert counts == {"created": 1, "updated": 1, "unchanged": 1, "deleted": 0, "skipped": 0, "adjusted": 0, "format": "text"}
+    assert counts == {"created": 1, "updated": 1, "unchanged": 1, "deleted": 0, "skipped": 0, "adjusted": 0,
+                      "format": "text"}
     after = {e["published"]: e for e in entries(client)}
     corrected = after["2026-03-01T09:30:00Z"]
     assert corrected["id"] == before["2026-03-01T09:30:00Z"]["id"]
@@ -141,7 +145,8 @@ def test_a_blogs_own_export_changes_nothing_in_it(client, auth, blog):
     export = client.get("/api/blogs/storm/export").data
     counts = client.post("/api/blogs/storm/import", data=export,
                          headers={**auth, "Content-Type": "application/json"}).json
-    assert counts == {"created": 0, "updated": 0, "unchanged": 4, "deleted": 0, "skipped": 0, "adjusted": 0, "format": "export"}
+    assert counts == {"created": 0, "updated": 0, "unchanged": 4, "deleted": 0, "skipped": 0, "adjusted": 0,
+                      "format": "export"}
 
 
 def test_imports_never_delete_posted_entries(client, auth, blog):

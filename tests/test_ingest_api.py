@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -75,7 +75,7 @@ def test_bytes_with_bom_and_crlf():
 
 def test_naive_now_is_utc():
     undated = '{"@type": "LiveBlogPosting", "liveBlogUpdate": [{"articleBody": "Text."}]}'
-    aware = parse(undated, now=datetime(2024, 5, 1, 12, tzinfo=timezone.utc))
+    aware = parse(undated, now=datetime(2024, 5, 1, 12, tzinfo=UTC))
     naive = parse(undated, now=datetime(2024, 5, 1, 12))
     assert aware == naive and aware.entries[0].published.tzinfo is not None
 

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from syndicate.ingest import IngestError, parse, to_export
 from syndicate.model import Blog, Entry, Media
 
-UTC = timezone.utc
 T0 = datetime(2024, 11, 14, 20, 50, tzinfo=UTC)
 
 
@@ -56,7 +55,7 @@ def test_round_trip():
         assert getattr(parsed, name) == getattr(blog, name), name
     live = sorted((e for e in entries if e.deleted is None), key=lambda e: e.published, reverse=True)
     assert len(parsed.entries) == len(live)
-    for got, want in zip(parsed.entries, live):
+    for got, want in zip(parsed.entries, live, strict=True):
         assert (got.published, got.updated, got.headline, got.html, got.media, got.key_event, got.pinned) == (
             want.published, want.updated, want.headline, want.html, want.media, want.key_event, want.pinned)
         assert got.time_known
@@ -65,7 +64,7 @@ def test_round_trip():
     # A second round gives the same again.
     again = parse(json.dumps({"syndicate_export": 1, "blog": {**blog.to_json(), "background": blog.background},
                               "entries": [dict(e, source_id=s.source_id) for e, s in
-                                          zip(to_export(blog, entries)["entries"], parsed.entries)]}))
+                                          zip(to_export(blog, entries)["entries"], parsed.entries, strict=True)]}))
     assert again.entries == parsed.entries
 
 

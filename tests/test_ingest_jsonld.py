@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,6 @@ import pytest
 from syndicate.ingest import IngestError, parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-UTC = timezone.utc
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 
 

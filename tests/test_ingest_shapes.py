@@ -4,7 +4,7 @@ JSON-LD traps. Every fixture was written for these tests."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,6 @@ from syndicate.ingest import IngestError, parse
 from syndicate.ingest.plaintext import parse_dateline
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-UTC = timezone.utc
 ZONES = {"copied-en.txt": "Europe/London", "copied-de.txt": "Europe/Berlin", "copied-fr.txt": "Europe/Paris",
          "copied-es.txt": "Europe/Madrid", "copied-vi.txt": "Asia/Ho_Chi_Minh", "copied-hi.txt": "Asia/Kolkata",
          "relative.txt": "America/Los_Angeles", "title-date.txt": "Europe/Oslo",
@@ -96,7 +95,8 @@ def test_a_dash_line_inside_an_entry_is_body():
 ])
 def test_credit_labels(paragraph, credit):
     entry = parse(f"2 May 2025 11:00 GMT\nFlood watch\n10.45 GMT\n{paragraph}\n").entries[0]
-    assert [(m.kind, m.caption, m.credit) for m in entry.media] == [("photo", paragraph[: paragraph.index(". ") + 1], credit)]
+    caption = paragraph[: paragraph.index(". ") + 1]
+    assert [(m.kind, m.caption, m.credit) for m in entry.media] == [("photo", caption, credit)]
     assert entry.html == ""
 
 
@@ -275,9 +275,11 @@ def test_a_newer_copied_page_brings_edits_and_removals(client, auth, blog):
     ids = {e["published"]: e["id"] for e in client.get("/api/blogs/storm/entries").json["entries"]}
     v2 = (v1.replace("27.08.2025, 14:05 Uhr", "27.08.2025, 15:10 Uhr")
           .replace("Hochwasser an der Elbe: Die Lage im Liveticker\n",
-                   "Hochwasser an der Elbe: Die Lage im Liveticker\n15.02 Uhr: Pegel sinkt\nDer Pegel fällt auf 6,20 Meter.\n")
+                   "Hochwasser an der Elbe: Die Lage im Liveticker\n"
+                   "15.02 Uhr: Pegel sinkt\nDer Pegel fällt auf 6,20 Meter.\n")
           .replace("am Nachmittag wieder auf.", "ab 16 Uhr wieder auf.")
-          .replace("12.31 Uhr: Brücke gesperrt\nDie Polizei sperrt die Augustusbrücke für den Verkehr. Foto: Stadtverwaltung\n", ""))
+          .replace("12.31 Uhr: Brücke gesperrt\n"
+                   "Die Polizei sperrt die Augustusbrücke für den Verkehr. Foto: Stadtverwaltung\n", ""))
     counts = client.post("/api/blogs/storm/import?timezone=Europe/Berlin", data=v2, headers=text).json
     assert (counts["created"], counts["updated"], counts["deleted"], counts["unchanged"]) == (1, 1, 1, 1)
     entries = {e["published"]: e for e in client.get("/api/blogs/storm/entries").json["entries"]}

@@ -1,7 +1,7 @@
 """Plain-text live blogs: layout, clock times, dating, media credits and stable ids."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,6 @@ from syndicate.samples import DEMO_FILE, DEMO_LANGUAGE, DEMO_TIMEZONE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 SEED = Path(__file__).parents[2] / "shared/samples/seed-liveblog.txt"
-UTC = timezone.utc
 
 
 def utc(*args: int) -> datetime:

@@ -6,9 +6,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from conftest import post_entry
 from lxml import etree
 
-from conftest import post_entry
 from syndicate.cli import main
 from syndicate.sanitize import clean_html
 
@@ -80,11 +80,11 @@ def test_the_cli_refuses_a_slug_with_a_newline(cli, tmp_path):
 def test_characters_feeds_cannot_carry_are_a_400_naming_the_field(client, auth, blog, value):
     escaped = json.dumps(value)  # \ud800 travels as a JSON escape
     for path, method, body, field in (
-            ("/api/blogs", "post", '{"slug": "n", "title": %s}' % escaped, "title"),
-            ("/api/blogs/storm", "patch", '{"author": %s}' % escaped, "author"),
-            ("/api/blogs/storm/entries", "post", '{"headline": %s}' % escaped, "headline"),
-            ("/api/blogs/storm/entries", "post", '{"html": %s}' % escaped, "html"),
-            ("/api/blogs/storm/entries", "post", '{"text": "x", "media": [{"caption": %s}]}' % escaped, "media")):
+            ("/api/blogs", "post", f'{{"slug": "n", "title": {escaped}}}', "title"),
+            ("/api/blogs/storm", "patch", f'{{"author": {escaped}}}', "author"),
+            ("/api/blogs/storm/entries", "post", f'{{"headline": {escaped}}}', "headline"),
+            ("/api/blogs/storm/entries", "post", f'{{"html": {escaped}}}', "html"),
+            ("/api/blogs/storm/entries", "post", f'{{"text": "x", "media": [{{"caption": {escaped}}}]}}', "media")):
         response = getattr(client, method)(path, data=body, headers={**auth, "Content-Type": "application/json"})
         assert response.status_code == 400, (path, body, response.data)
         assert response.json["error"] == "invalid" and response.json["field"] == field

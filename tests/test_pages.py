@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import gzip
 
+from conftest import post_entry
 from lxml import html as lxml_html
 
-from conftest import post_entry
 from syndicate import create_app, views
 
 
@@ -59,7 +59,8 @@ def test_order_key_events_and_paging(app_config):
 
 
 def test_old_query_forms_redirect_to_the_paths(client, blog):
-    for old, new in (("/blogs/storm/?order=oldest", "/blogs/storm/oldest/"), ("/blogs/storm/?key=1", "/blogs/storm/key/"),
+    for old, new in (("/blogs/storm/?order=oldest", "/blogs/storm/oldest/"),
+                     ("/blogs/storm/?key=1", "/blogs/storm/key/"),
                      ("/blogs/storm/?order=oldest&key=1", "/blogs/storm/key/oldest/"),
                      ("/blogs/storm/page/2/?key=1&order=newest", "/blogs/storm/key/page/2/"),
                      ("/blogs/storm/?order=newest&key=0", "/blogs/storm/")):

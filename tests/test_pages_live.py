@@ -6,8 +6,8 @@ import re
 import threading
 
 import pytest
-
 from browser import AXE_RUN
+
 from syndicate import create_app, ingest
 from syndicate.samples import DEMO_FILE, DEMO_LANGUAGE, DEMO_SLUG, DEMO_TIMEZONE
 from syndicate.speech.worker import SpeechWorker

@@ -5,13 +5,13 @@ import threading
 
 import feedparser
 import pytest
-
 from conftest import TOKEN
 from postgres import postgres_server
 from storm_text import STORM
+
 from syndicate import create_app
-from syndicate.store import Store
 from syndicate.speech.worker import SpeechWorker
+from syndicate.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -121,10 +121,10 @@ def test_following_on_postgres(pg_app):
     from syndicate.follow.poller import Follower
     from syndicate.store.sources import Sources
 
-    body = ('<html lang="pt"><script type="application/ld+json">{"@type": "LiveBlogPosting", "headline": "Ao vivo", '
-            '"liveBlogUpdate": [{"url": "https://x.example/l#a", "datePublished": "2025-01-02T10:00:00Z", '
-            '"articleBody": "Primeira."}, {"url": "https://x.example/l#b", "datePublished": "2025-01-02T09:00:00Z", '
-            '"articleBody": "Segunda."}]}</script></html>').encode()
+    body = (b'<html lang="pt"><script type="application/ld+json">{"@type": "LiveBlogPosting", "headline": "Ao vivo", '
+            b'"liveBlogUpdate": [{"url": "https://x.example/l#a", "datePublished": "2025-01-02T10:00:00Z", '
+            b'"articleBody": "Primeira."}, {"url": "https://x.example/l#b", "datePublished": "2025-01-02T09:00:00Z", '
+            b'"articleBody": "Segunda."}]}</script></html>')
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802

@@ -22,7 +22,8 @@ def reference_true_peak_db(x: np.ndarray) -> float:
 
 @pytest.fixture(scope="module")
 def speech() -> tuple[np.ndarray, int]:
-    segment = EspeakVoice("vi").synthesize("Đoàn xe cứu hộ đã đi bốn nghìn năm trăm ki lô mét trong đêm để đến thành phố.")
+    segment = EspeakVoice("vi").synthesize(
+        "Đoàn xe cứu hộ đã đi bốn nghìn năm trăm ki lô mét trong đêm để đến thành phố.")
     return audio.to_float(segment), segment.frame_rate
 
 

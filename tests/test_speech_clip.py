@@ -5,7 +5,7 @@ import io
 import math
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pyloudnorm
@@ -13,16 +13,15 @@ import pytest
 import soundfile
 from mutagen.id3 import ID3
 from scipy.signal import resample_poly
-
-from syndicate import config
-from syndicate.model import Blog, Entry, Media
-from syndicate.clipstore import ClipStore
-from syndicate.speech import clip_key, make_clip
-from syndicate.speech import festival
-from syndicate.speech.flite import executable as flite_executable
 from test_speech_audio import mp3_frames
 
-MOMENT = datetime(2024, 3, 5, 1, 30, tzinfo=timezone.utc)
+from syndicate import config
+from syndicate.clipstore import ClipStore
+from syndicate.model import Blog, Entry, Media
+from syndicate.speech import clip_key, festival, make_clip
+from syndicate.speech.flite import executable as flite_executable
+
+MOMENT = datetime(2024, 3, 5, 1, 30, tzinfo=UTC)
 ENGLISH = f"festival:{festival.VOICE}" if festival.has_voice() else "flite:slt"  # the best installed
 CASES = {
     "en": ("Rescue teams reach Antakya", "Rescue teams travelled 4,500 km overnight. Mr. Smith said 12% of "

@@ -11,12 +11,12 @@ import numpy as np
 import pyloudnorm
 import pytest
 import soundfile
-from scipy.signal import resample_poly
-
 from needs import skip_or_fail
+from scipy.signal import resample_poly
+from test_speech_clip import blog_for, entry_for
+
 from syndicate.speech import festival, make_clip
 from syndicate.speech.voices import choose_voice
-from test_speech_clip import blog_for, entry_for
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import json
 import socket
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote_plus
 
@@ -24,9 +24,10 @@ from syndicate.speech import audio, clip_key, make_clip
 from syndicate.speech.voices import GttsWithFallback, choose_voice, render
 
 OFFLINE = choose_voice("en").id
-MOMENT = datetime(2024, 3, 5, 8, 30, tzinfo=timezone.utc)
+MOMENT = datetime(2024, 3, 5, 8, 30, tzinfo=UTC)
 BLOG = Blog(slug="storm", title="Storm live", uuid="u", created=MOMENT, updated=MOMENT, language="en")
-ENTRY = Entry(id="ab" * 16, published=MOMENT, updated=MOMENT, headline="Bridge closed", text="Police closed the bridge.")
+ENTRY = Entry(id="ab" * 16, published=MOMENT, updated=MOMENT, headline="Bridge closed",
+              text="Police closed the bridge.")
 
 
 def point_gtts_at(monkeypatch, base: str) -> None:

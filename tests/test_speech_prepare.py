@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ def phrase_rows() -> list[tuple[str, str, str]]:
 
 
 def entry(**fields) -> Entry:
-    moment = datetime(2024, 3, 5, 1, 30, tzinfo=timezone.utc)
+    moment = datetime(2024, 3, 5, 1, 30, tzinfo=UTC)
     fields.setdefault("headline", "Rescue teams reach Antakya")
     fields.setdefault("text", "Rescue teams travelled 4,500 km overnight.")
     return Entry(id="0" * 32, published=moment, updated=moment, **fields)
@@ -56,7 +56,7 @@ def test_phrases_are_read_as_a_newsreader_would(language, written, said):
     (7, 45, "UTC", "fr", "7:45."),
 ])
 def test_time_intro_is_in_the_blog_zone_and_language(hour, minute, zone, language, expected):
-    moment = datetime(2024, 3, 5, hour, minute, tzinfo=timezone.utc)
+    moment = datetime(2024, 3, 5, hour, minute, tzinfo=UTC)
     assert time_intro(moment, zone, language) == expected
 
 
@@ -91,9 +91,12 @@ def test_spoken_entry_has_time_headline_body_and_captions_without_credits():
 
 
 def test_spoken_entry_in_vietnamese_and_hindi():
-    vi = prepare_speech(entry(headline="Đội cứu hộ đến nơi", text="Đoàn xe đi 4.500 km."), timezone="Asia/Ho_Chi_Minh", language="vi")
-    assert vi.split("\n\n") == ["Lúc tám giờ ba mươi phút.", "Đội cứu hộ đến nơi.", "Đoàn xe đi bốn nghìn năm trăm ki lô mét."]
-    hi = prepare_speech(entry(headline="बचाव दल पहुंचा", text="दूरी 4,500 किलोमीटर है।"), timezone="Asia/Kolkata", language="hi")
+    vi = prepare_speech(entry(headline="Đội cứu hộ đến nơi", text="Đoàn xe đi 4.500 km."),
+                        timezone="Asia/Ho_Chi_Minh", language="vi")
+    assert vi.split("\n\n") == ["Lúc tám giờ ba mươi phút.", "Đội cứu hộ đến nơi.",
+                                "Đoàn xe đi bốn nghìn năm trăm ki lô mét."]
+    hi = prepare_speech(entry(headline="बचाव दल पहुंचा", text="दूरी 4,500 किलोमीटर है।"),
+                        timezone="Asia/Kolkata", language="hi")
     assert hi.split("\n\n") == ["सुबह 7 बजे।", "बचाव दल पहुंचा.", "दूरी 4500 किलोमीटर है।"]
 
 
@@ -123,7 +126,7 @@ def test_split_cuts_long_sentences_at_commas_then_spaces():
     pieces = split_for_speech(no_commas, 42)
     assert all(len(p) <= 42 for p in pieces) and " ".join(pieces) == no_commas
     assert split_for_speech("a " + "x" * 50 + " b", 10) == ["a", "x" * 50, "b"]  # a word is never cut
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="max_chars must be at least 1"):
         split_for_speech("text", 0)
 
 
@@ -140,7 +143,8 @@ def test_split_handles_a_24000_character_entry_quickly():
 
 
 def test_prepare_handles_a_24000_character_entry_quickly():
-    text = ("On March 5, 2024 at 8:30 a.m. Mr. Smith said 4,500 km of road (L) and 12% of homes were hit. " * 300)[:24000]
+    sentence = "On March 5, 2024 at 8:30 a.m. Mr. Smith said 4,500 km of road (L) and 12% of homes were hit. "
+    text = (sentence * 300)[:24000]
     started = time.perf_counter()
     spoken = prepare_speech(entry(text=text), timezone="UTC", language="en")
     assert time.perf_counter() - started < 2.0

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import podcastparser
-
 from conftest import post_entry
 from processes import wait_until
+
 from syndicate import create_app
 from syndicate.speech.worker import SpeechWorker
 
@@ -177,7 +177,7 @@ def test_vtt_uses_the_clips_real_timings(client, app, auth, blog):
     stored = app.extensions["syndicate"].store.get_entry("storm", entry["id"]).audio
     assert stored.cues and vtt.count("-->") == len(stored.cues)
     first_start = vtt.split("\n")[3].split(" --> ")[0]
-    assert first_start == "00:00:%06.3f" % stored.cues[0][0]
+    assert first_start == f"00:00:{stored.cues[0][0]:06.3f}"
     assert stored.cues[-1][1] <= entry["audio"]["duration"]
 
 

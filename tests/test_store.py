@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -43,9 +43,9 @@ def test_naive_datetimes_are_refused(store):
 
 def test_times_come_back_aware_utc(store):
     store.create_blog("b", {"title": "B"})
-    entry = store.add_entry("b", {"text": "x", "published": datetime(2026, 1, 1, 12, tzinfo=timezone.utc)})
+    entry = store.add_entry("b", {"text": "x", "published": datetime(2026, 1, 1, 12, tzinfo=UTC)})
     again = store.get_entry("b", entry.id)
-    assert again.published == datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
+    assert again.published == datetime(2026, 1, 1, 12, tzinfo=UTC)
     assert again.published.tzinfo is not None
 
 

@@ -14,11 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from syndicate.views import CSP, render_blog_html, render_blog_text, render_index_html
-
 from browser import AXE_RUN, serve
 from views_fixtures import LINKS, UTC, feature_entries, make_blog, page_of, typical_entries
+
+from syndicate.views import CSP, render_blog_html, render_blog_text, render_index_html
 
 HTML = "text/html; charset=utf-8"
 FEATURE = "/blogs/river-festival/archive/2/"

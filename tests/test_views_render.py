@@ -9,19 +9,32 @@ from datetime import datetime, timedelta
 
 import lxml.html
 import pytest
+from views_fixtures import (
+    EVIL,
+    LINKS,
+    LONG_URL,
+    UTC,
+    entry_id,
+    feature_entries,
+    make_blog,
+    page_of,
+    typical_entries,
+)
 
 from syndicate.links import FEED_TYPES
 from syndicate.model import Audio, Entry
 from syndicate.timeutil import parse_datetime, to_rfc3339
 from syndicate.views import (
-    CSP, format_local_time, human_duration, human_size, render_blog_html, render_blog_text,
-    render_index_html, zone_label,
+    CSP,
+    format_local_time,
+    human_duration,
+    human_size,
+    render_blog_html,
+    render_blog_text,
+    render_index_html,
+    zone_label,
 )
 from syndicate.views.formatting import to_local
-
-from views_fixtures import (
-    EVIL, LINKS, LONG_URL, UTC, entry_id, feature_entries, make_blog, page_of, typical_entries,
-)
 
 GENERATED = datetime(2024, 3, 2, 3, 15, tzinfo=UTC)
 
@@ -120,7 +133,7 @@ def test_feed_navigation_lists_every_format(doc, blog):
 def test_every_entry_is_an_article_with_a_timed_heading(doc, entries):
     articles = doc.xpath("//main/article")
     assert [a.get("id") for a in articles] == [f"entry-{e.id}" for e in entries]
-    for article, entry in zip(articles, entries):
+    for article, entry in zip(articles, entries, strict=True):
         heading = article.xpath("h2")[0]
         assert article.get("aria-labelledby") == heading.get("id") == f"h-{entry.id}"
         stamp = heading.find("time")
@@ -135,7 +148,7 @@ def test_dates_in_headings_when_the_page_spans_days(doc):
 
 
 def test_time_only_when_everything_is_today(blog):
-    today = [e for e in feature_entries()[:2]]
+    today = feature_entries()[:2]
     doc = parse(render_blog_html(blog, today, LINKS, page_of(today), generated=GENERATED))
     assert [t.text for t in doc.xpath("//article/h2/time")] == ["08:30 UTC+7", "08:10 UTC+7"]
 

@@ -11,9 +11,9 @@ import threading
 import urllib.parse
 
 import sqlalchemy as sa
-
 from conftest import post_entry
 from processes import ROOT, alive, at_least, descendants, wait_until
+
 from syndicate.clipstore import ClipStore
 from syndicate.speech.worker import SpeechWorker
 from syndicate.store import Store

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from syndicate.links import Links
 from syndicate.model import Audio, Blog, Entry, Media, Page
 
-UTC = timezone.utc
 LINKS = Links("https://news.example/live")
 EVIL = '<script>alert("x")</script>'
 LONG_URL = "https://example.org/" + "a-very-long-path-segment-without-spaces" * 4 + "?q=1"
@@ -39,18 +38,18 @@ def entry_id(n: int) -> str:
 
 
 def make_blog(**changes: object) -> Blog:
-    values: dict[str, object] = dict(
-        slug="river-festival",
-        title="River festival: boat race day",
-        uuid=str(uuid.UUID(int=99)),
-        created=datetime(2024, 3, 1, 23, 0, tzinfo=UTC),
-        updated=datetime(2024, 3, 2, 3, 10, tzinfo=UTC),
-        description="Live coverage of the dragon boat races on the Saigon river.",
-        language="en-GB",
-        timezone="Asia/Ho_Chi_Minh",
-        status="live",
-        background=f"The races began in 1990.\n\nThis year's course is 500 metres long. {EVIL}",
-    )
+    values: dict[str, object] = {
+        "slug": "river-festival",
+        "title": "River festival: boat race day",
+        "uuid": str(uuid.UUID(int=99)),
+        "created": datetime(2024, 3, 1, 23, 0, tzinfo=UTC),
+        "updated": datetime(2024, 3, 2, 3, 10, tzinfo=UTC),
+        "description": "Live coverage of the dragon boat races on the Saigon river.",
+        "language": "en-GB",
+        "timezone": "Asia/Ho_Chi_Minh",
+        "status": "live",
+        "background": f"The races began in 1990.\n\nThis year's course is 500 metres long. {EVIL}",
+    }
     values.update(changes)
     return Blog(**values)  # type: ignore[arg-type]
 

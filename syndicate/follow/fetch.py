@@ -17,6 +17,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
+from typing import IO
 
 from ..timeutil import UTC
 
@@ -47,7 +48,8 @@ class FetchError(Exception):
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D401
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: http.client.HTTPMessage, newurl: str) -> urllib.request.Request | None:
         if not re.match(r"https?://", newurl, re.I):
             raise FetchError(f"redirected to a non-http(s) URL ({newurl[:80]})", code)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -114,7 +116,7 @@ def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None
         if isinstance(reason, (socket.timeout, TimeoutError)):
             raise FetchError(f"timed out after {timeout:g} s") from None
         raise FetchError(f"cannot reach the page: {reason}") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise FetchError(f"timed out after {timeout:g} s") from None
     except (OSError, ValueError, http.client.HTTPException) as exc:
         raise FetchError(f"cannot fetch the page: {exc}") from None

@@ -18,9 +18,10 @@ import os
 import random
 import socket
 import threading
-from types import SimpleNamespace
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, Mapping
+from types import SimpleNamespace
+from typing import Any
 
 from .. import config as settings_module
 from .. import ingest

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
+from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 
@@ -80,7 +82,7 @@ def build_atom(
 
     tz = blog_zone(blog)
 
-    def add_entry(fg: FeedGenerator, entry: Entry):
+    def add_entry(fg: FeedGenerator, entry: Entry) -> FeedEntry:
         item = fg.add_entry(order="append")
         item.id(entry_guid(entry.id))
         item.title(item_title(entry, tz))
@@ -93,11 +95,12 @@ def build_atom(
         entry_links = [Link("alternate", links.entry(blog.slug, entry.id), "text/html")]
         if audio_ready(entry):
             audio = entry.audio
+            assert audio is not None and audio.file is not None  # audio_ready says so
             entry_links.append(Link("enclosure", links.audio(audio.file), AUDIO_TYPE, audio.bytes))
         item.entrylinks.links = entry_links
         return item
 
     items = render_items(fg, "atom", (
-        ((entry, links, blog.slug, tz, author), lambda fg, entry=entry: add_entry(fg, entry))
+        ((entry, links, blog.slug, tz, author), partial(add_entry, entry=entry))
         for entry in entries))
     return splice(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True), b"</feed>", items)

@@ -160,9 +160,9 @@ def audio_ready(entry: Entry) -> bool:
     return audio is not None and audio.ready and audio.bytes is not None and audio.bytes >= 0
 
 
-def duration_seconds(audio: Audio) -> int | None:
+def duration_seconds(audio: Audio | None) -> int | None:
     """The clip's duration in whole seconds, rounded up (None when unknown)."""
-    if audio.duration is None:
+    if audio is None or audio.duration is None:
         return None
     return max(0, math.ceil(audio.duration))
 

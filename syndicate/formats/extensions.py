@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lxml import etree  # imported before feedgen: feedgen.util expects lxml.etree loaded
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from lxml import etree
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
@@ -45,7 +45,10 @@ class Link:
 
 
 def _channel(rss: etree._Element) -> etree._Element:
-    return rss.find("channel")
+    channel = rss.find("channel")
+    if channel is None:  # feedgen always writes one
+        raise ValueError("feed: an RSS document without a channel")
+    return channel
 
 
 class AtomLinks(BaseExtension):

@@ -12,6 +12,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from functools import partial
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -75,7 +76,7 @@ def render_items(fg: FeedGenerator, kind: str,
         etree.cleanup_namespaces(holder, top_nsmap=PREFIXES)
         return etree.tostring(element, encoding="UTF-8", pretty_print=True)
 
-    return [CACHE.get((kind, key), lambda add=add: made(add)) for key, add in items]
+    return [CACHE.get((kind, key), partial(made, add)) for key, add in items]
 
 
 def splice(document: bytes, closing: bytes, items: list[bytes]) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import tzinfo
+from functools import partial
 from typing import Any
 
 from ..links import Links, entry_guid
@@ -46,6 +47,7 @@ def _item(
         item["tags"] = tags
     if audio_ready(entry):
         audio = entry.audio
+        assert audio is not None and audio.file is not None  # audio_ready says so
         attachment: dict[str, Any] = {
             "url": links.audio(audio.file),
             "mime_type": AUDIO_TYPE,
@@ -96,8 +98,10 @@ def build_jsonfeed(
     document = feed_object(blog, (), links, page, hub=hub)
     del document["items"]  # the last key: written below from the cached items
     tz, authors = blog_zone(blog), document["authors"]
-    items = [CACHE.get(("json", entry, links, blog.slug, tz, authors[0]["name"]),
-                       lambda entry=entry: _dumps(_item(entry, blog, links, tz, authors)))
+    def item_bytes(entry: Entry) -> bytes:
+        return _dumps(_item(entry, blog, links, tz, authors))
+
+    items = [CACHE.get(("json", entry, links, blog.slug, tz, authors[0]["name"]), partial(item_bytes, entry))
              for entry in entries]
     return b"".join((_dumps(document)[:-1], b',"items":[', b",".join(items), b"]}"))
 

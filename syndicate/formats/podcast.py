@@ -9,6 +9,10 @@ import html
 import re
 import uuid
 from collections.abc import Sequence
+from functools import partial
+
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
 
 from ..links import Links, episode_guid
 from ..model import Blog, Entry, Page
@@ -20,11 +24,11 @@ from .common import (
     content_html,
     duration_seconds,
     ellipsize,
-    one_line,
     feed_description,
     feed_language,
     feed_title,
     feed_updated,
+    one_line,
 )
 from .extensions import PodcastIndex, PodcastIndexEntry
 from .fragments import render_items, splice
@@ -113,7 +117,7 @@ def build_podcast(
     tz = blog_zone(blog)
     language = feed_language(blog)
 
-    def add_episode(fg, entry: Entry):
+    def add_episode(fg: FeedGenerator, entry: Entry) -> FeedEntry:
         item = add_item(fg, entry, links, blog, tz, author, description=episode_description(entry))
         item.guid(episode_guid(entry.id), permalink=False)
         seconds = duration_seconds(entry.audio)
@@ -127,6 +131,6 @@ def build_podcast(
         return item
 
     items = render_items(fg, "rss", (
-        (("podcast", entry, links, slug, tz, author, language), lambda fg, entry=entry: add_episode(fg, entry))
+        (("podcast", entry, links, slug, tz, author, language), partial(add_episode, entry=entry))
         for entry in episodes))
     return splice(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True), b"</channel>", items)

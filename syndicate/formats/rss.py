@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from functools import partial
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -89,6 +90,7 @@ def add_item(
         item.dc.dc_creator(author)
     if audio_ready(entry):
         audio = entry.audio
+        assert audio is not None and audio.file is not None  # audio_ready says so
         item.enclosure(links.audio(audio.file), str(audio.bytes), AUDIO_TYPE)
     return item
 
@@ -106,6 +108,6 @@ def build_rss(
     tz, author = blog_zone(blog), author_name(blog)
     items = render_items(fg, "rss", (
         ((entry, links, blog.slug, tz, author),
-         lambda fg, entry=entry: add_item(fg, entry, links, blog, tz, author))
+         partial(add_item, entry=entry, links=links, blog=blog, tz=tz, author=author))
         for entry in entries))
     return splice(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True), b"</channel>", items)

@@ -7,15 +7,17 @@ ParsedBlog. No database, no HTTP: fetching is done by the caller.
 clock times and naive date-times (default UTC); `language` is a hint (en-US reads numeric
 dates month first); `now` is the reference for "already ended" (default: the current time);
 `date` is the day of the newest entry of a plain-text page that carries no date (text only:
-without it such a page fails, since the day of the import must not decide dates and ids). ParsedBlog.timezone and .language carry only what the source itself said.
+without it such a page fails, since the day of the import must not decide dates and ids).
+ParsedBlog.timezone and .language carry only what the source itself said.
 Every failure caused by the input is an IngestError whose message starts with the format, or
 with "ingest:" when it came before any format applied (empty input, unknown zone...).
 """
 from __future__ import annotations
 
 import logging
-from datetime import date as Date, datetime
-from typing import Callable
+from collections.abc import Callable
+from datetime import date as Date
+from datetime import datetime
 
 from ..model import ParsedBlog
 from ..timeutil import UTC, ensure_utc, is_zone

@@ -65,7 +65,7 @@ def _media(items: Any, where: str) -> tuple[Media, ...]:
     for item in items:
         if not isinstance(item, dict):
             raise IngestError(f"export: {where}: each media item must be an object")
-        kind = item.get("kind") if item.get("kind") in MEDIA_KINDS else "photo"
+        kind = item["kind"] if item.get("kind") in MEDIA_KINDS else "photo"
         media.append(Media(kind=kind, caption=_str(item.get("caption")), credit=_str(item.get("credit")),
                            url=safe_url(item.get("url"))))
     return tuple(media)

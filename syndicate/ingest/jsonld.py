@@ -41,10 +41,12 @@ import html as htmllib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
-from typing import Any, Iterator
+from itertools import pairwise
+from typing import Any
 
 import dateutil.parser
 
@@ -281,7 +283,7 @@ def _in_page_order(entries: list[ParsedEntry]) -> list[ParsedEntry]:
     """Newest first; updates sharing a published time keep the page's order. Reading from the
     oldest of a run of equal times, each goes one second after the one below it."""
     stamps = list(dict.fromkeys(e.published for e in entries))
-    rising = sum(a < b for a, b in zip(stamps, stamps[1:])) > sum(a > b for a, b in zip(stamps, stamps[1:]))
+    rising = sum(a < b for a, b in pairwise(stamps)) > sum(a > b for a, b in pairwise(stamps))
     newest_first = list(reversed(entries)) if rising else entries  # page order, newest first
     runs = Counter(e.published for e in entries)
     below: Counter[datetime] = Counter()
@@ -295,14 +297,15 @@ def _in_page_order(entries: list[ParsedEntry]) -> list[ParsedEntry]:
             below[at] += 1
         else:
             placed.append(entry)
-    return sorted(reversed(placed), key=lambda e: e.published, reverse=True)
+    # reversed() is not redundant: the sort is stable, so it decides the order of equal times
+    return sorted(reversed(placed), key=lambda e: e.published, reverse=True)  # noqa: C414
 
 
 def _own_id(node: dict) -> str | None:
     """The update's @id, or its url when that has a #fragment."""
     if isinstance(node.get("@id"), str) and node["@id"].strip():
         return node["@id"].strip()
-    url = node.get("url").strip() if isinstance(node.get("url"), str) else ""
+    url = node["url"].strip() if isinstance(node.get("url"), str) else ""
     return url if url.partition("#")[2] else None
 
 

@@ -51,7 +51,7 @@ def _clock_in_zone(raw: Raw, local: datetime, anchor: datetime | None, blog_tz: 
     return raw.clock
 
 
-def _date_entries(raws: list[Raw], dateline: tuple | None, blog_tz: tzinfo,
+def _date_entries(raws: list[Raw], dateline: tuple, blog_tz: tzinfo,
                   ) -> tuple[list[datetime | None], datetime]:
     """Local (blog zone) datetimes of the timed entries, and the anchor instant."""
     day, clock, tz = dateline
@@ -110,8 +110,8 @@ def parse_text(text: str, *, timezone: str = "UTC", language: str | None = None,
     published = _publication_times(instants, anchor)
 
     seen: Counter[str] = Counter()  # occurrences of each time, counted from the bottom
-    ids = []
-    for raw, at in zip(raws[::-1], instants[::-1]):
+    ids: list[str] = []
+    for raw, at in zip(raws[::-1], instants[::-1], strict=True):
         seen[key := at.astimezone(raw.tz or blog_tz).strftime("%Y-%m-%dT%H:%M") if at else "untimed"] += 1
         ids.insert(0, f"{key}#{seen[key]}")
 
@@ -120,7 +120,7 @@ def parse_text(text: str, *, timezone: str = "UTC", language: str | None = None,
                     html=clean_html(text_to_html("\n\n".join(raw.paragraphs))),
                     media=tuple(raw.media), source_id=sid, time_known=at is not None,
                     key_event=raw.key_event, pinned=raw.pinned)
-        for raw, at, pub, sid in zip(raws, instants, published, ids)
+        for raw, at, pub, sid in zip(raws, instants, published, ids, strict=True)
     ]
     return ParsedBlog(
         title=header[0] if header else "", description="\n\n".join(header[1:]),

@@ -158,10 +158,17 @@ def _entry(first: str, body: list[str], *, line_paragraphs: bool = False) -> Raw
                updated=labels.get("updated") if isinstance(labels.get("updated"), tuple) else None)
 
 
+def _bullet_text(line: str) -> str:
+    """What follows the bullet of a line known to start a bulleted entry."""
+    match = _BULLET.fullmatch(line)
+    assert match is not None, line
+    return match["rest"]
+
+
 def _clock_start(line: str) -> bool:
     """Whether an unbulleted line starts an entry: a clock alone, or with a headline or a
     separator after it; or a relative time alone."""
-    if not line.strip() or _BULLET.fullmatch(line) and not _BULLET.fullmatch(line)["rest"]:
+    if not line.strip() or (bullet := _BULLET.fullmatch(line)) and not bullet["rest"]:
         return False
     if is_relative(line):
         return True
@@ -196,7 +203,7 @@ def _bulleted(lines: list[str], start: int) -> tuple[list[int], int] | None:
         indented = min(inner) > column
     else:  # one-line entries so far: judge by what follows the last bullet
         after = next((line for line in lines[starts[-1] + 1:] if line.strip()), "")
-        last = _BULLET.fullmatch(lines[starts[-1]])["rest"]
+        last = _bullet_text(lines[starts[-1]])
         indented = _indent(after) > column or split_clock(last)[2] != ""
     end = next((i for i in range(starts[-1] + 1, len(lines)) if _SEPARATOR.fullmatch(lines[i])
                 or (indented and lines[i].strip() and _indent(lines[i]) <= column)), len(lines))
@@ -215,7 +222,7 @@ def layout(lines: list[str], us_order: bool) -> tuple[tuple | None, list[str], l
     bulleted = _bulleted(lines, start)
     if bulleted:
         starts, end = bulleted
-        firsts = [_BULLET.fullmatch(lines[i])["rest"] for i in starts]
+        firsts = [_bullet_text(lines[i]) for i in starts]
     else:
         # The headline line never starts an entry, even when it begins with a number.
         starts = [i for i in range(start + 1, len(lines)) if _clock_start(lines[i])]
@@ -229,7 +236,7 @@ def layout(lines: list[str], us_order: bool) -> tuple[tuple | None, list[str], l
     carried = _trailing_labels(header)  # labels right above an entry are that entry's
     carry, header = header[len(header) - carried:], header[: len(header) - carried]
     entries = []
-    for first, chunk in zip(firsts, chunks):
+    for first, chunk in zip(firsts, chunks, strict=True):
         moved = _trailing_labels(chunk) if chunk is not chunks[-1] else 0
         raw = _entry(first, carry + chunk[: len(chunk) - moved], line_paragraphs=not bulleted)
         carry = chunk[len(chunk) - moved:]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 import lameenc
 import numpy as np

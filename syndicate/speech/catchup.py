@@ -29,15 +29,15 @@ from typing import Any
 
 from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TIT2, TLAN, WXXX, CTOCFlags
 
+from ..clipstore import ClipStore, clip_root
 from ..formats.common import blog_zone, item_title
 from ..links import Links
-from ..model import Blog, Catchup, Chapter, Entry
+from ..model import Audio, Blog, Catchup, Chapter, Entry
 from ..timeutil import ensure_utc, now
 from ..transcripts import estimate_cues
+from ..tree import write_atomic
 from ..views.formatting import format_clock
 from . import audio, mp3join
-from ..clipstore import ClipStore, clip_root
-from ..tree import write_atomic
 from .clip import ISO_639_2, PIPELINE_VERSION, _setting
 from .prepare import normalise
 from .voices import choose_voice, language_tag, render
@@ -76,6 +76,20 @@ def chosen_entries(entries: Sequence[Entry]) -> list[Entry]:
     return sorted(spoken, key=lambda e: (ensure_utc(e.published), e.id))
 
 
+
+def _clip(entry: Entry) -> Audio:
+    """The clip of an entry that `chosen_entries` chose (so it has a ready one)."""
+    assert entry.audio is not None and entry.audio.ready, entry.id
+    return entry.audio
+
+
+def _clip_file(entry: Entry) -> str:
+    """The clip file of an entry that `chosen_entries` chose."""
+    file = _clip(entry).file
+    assert file is not None, entry.id  # ready clips have a file
+    return file
+
+
 def opening_text(blog: Blog, chosen: Sequence[Entry]) -> str:
     """ "Catch-up: Storm Ana comes ashore, as of 14:00 GMT. Eight updates." """
     as_of = max(e.published for e in chosen)
@@ -96,7 +110,7 @@ def recipe_digest(blog: Blog, chosen: Sequence[Entry], voice: str, settings: Map
     """A digest of everything the episode is made from: when it changes, so does the guid."""
     recipe = [blog.uuid, blog.title, blog.language, blog.timezone, voice, PIPELINE_VERSION, "catch-up 1",
               float(_setting(settings, "LOUDNESS_LUFS")), float(_setting(settings, "TRUE_PEAK_DBTP")),
-              int(_setting(settings, "MP3_BITRATE")), [(e.id, e.audio.file, e.key_event) for e in chosen]]
+              int(_setting(settings, "MP3_BITRATE")), [(e.id, _clip(e).file, e.key_event) for e in chosen]]
     return hashlib.sha256(json.dumps(recipe, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -142,7 +156,7 @@ def _tags(blog: Blog, title: str, chapters: Sequence[Chapter], links: Links) -> 
     ids = [f"ch{n}" for n in range(1, len(chapters) + 1)]
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                   sub_frames=[TIT2(encoding=3, text=title)]))
-    for element_id, chapter in zip(ids, chapters):
+    for element_id, chapter in zip(ids, chapters, strict=True):
         tags.add(CHAP(element_id=element_id, start_time=round(chapter.start * 1000),
                       end_time=round(chapter.end * 1000),
                       sub_frames=[TIT2(encoding=3, text=chapter.title),
@@ -155,7 +169,7 @@ def make_catchup(blog: Blog, entries: Sequence[Entry], config: Mapping[str, Any]
     bytes; None when no entry has a clip yet. Reads the clips; writes only the cue cache."""
     chosen = chosen_entries(entries)
     root = audio_root(config)
-    chosen = [e for e in chosen if (root / e.audio.file).is_file()]
+    chosen = [e for e in chosen if (root / _clip_file(e)).is_file()]
     if not chosen:
         return None
     cache, tz, links = _cue_cache(config), blog_zone(blog), _links(config)
@@ -170,12 +184,12 @@ def make_catchup(blog: Blog, entries: Sequence[Entry], config: Mapping[str, Any]
         mp3, cues = spoken_cue(cue_text(blog, entry), blog, config, cache)
         parts.append(mp3join.frames(mp3))
         texts.append(cues)
-        clip = entry.audio
-        parts.append(_clip_frames((root / clip.file).read_bytes(), config))
+        clip = _clip(entry)
+        parts.append(_clip_frames((root / _clip_file(entry)).read_bytes(), config))
         texts.append(list(clip.cues) or estimate_cues(clip.transcript or "", clip.duration or 0.0))
     data, placed, duration = mp3join.join(parts)
     all_cues = [(round(place.start + a, 3), round(place.start + b, 3), text)
-                for place, part_cues in zip(placed, texts) for a, b, text in part_cues]
+                for place, part_cues in zip(placed, texts, strict=True) for a, b, text in part_cues]
     chapters = []
     for n, entry in enumerate(chosen):
         start = 0.0 if n == 0 else placed[1 + 2 * n].offset  # the first one takes the opening in
@@ -234,7 +248,7 @@ def refresh(store: Any, config: Mapping[str, Any], slug: str, *, at: datetime | 
         return None
     # Deciding needs the clips' names only; the transcripts are read when it is made.
     live = store.list_entries(slug, order="oldest")
-    chosen = [e for e in chosen_entries(live) if (audio_root(config) / e.audio.file).is_file()]
+    chosen = [e for e in chosen_entries(live) if (audio_root(config) / _clip_file(e)).is_file()]
     if not chosen:
         if store.get_catchup(slug) is None:
             return None  # nothing to withdraw: a read, never the write lock of an idle worker

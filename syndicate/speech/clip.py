@@ -15,20 +15,20 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from ..clipstore import ClipStore
 from ..config import BY_NAME
 from ..model import Blog, Entry
+from ..pronunciations import digest, load_file, merge
 from . import audio
 from .prepare import normalise, prepare_speech
-from ..pronunciations import digest, load_file, merge
 from .pronounce import Lexicon, inline_overrides
 from .split import split_for_speech
-from .voices import choose_voice, language_tag, render
+from .voices import Voice, choose_voice, language_tag, render
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def clip_name(blog: Blog, entry: Entry, transcript: str, voice: str, settings: M
     return ClipStore.name(blog.slug, entry.id, digest)
 
 
-def _voice(blog: Blog, settings: Mapping[str, Any]):
+def _voice(blog: Blog, settings: Mapping[str, Any]) -> Voice:
     return choose_voice(blog.language or "en", str(_setting(settings, "TTS_ENGINE")),
                         timeout=float(_setting(settings, "TTS_TIMEOUT")),
                         piper_model=str(_setting(settings, "PIPER_MODEL")))
@@ -146,7 +146,7 @@ def make_clip(entry: Entry, blog: Blog, settings: Mapping[str, Any]) -> Clip:
         raise SpeechError(f"speech: {voice.id} failed: {exc}") from exc
     grouped, start = [], 0
     for section in sections:
-        grouped.append(list(zip(section, spoken[start:start + len(section)])))
+        grouped.append(list(zip(section, spoken[start:start + len(section)], strict=False)))
         start += len(section)
     joined, cues = audio.assemble(grouped)
     if sum(end - begin for begin, end, _ in cues) < 0.2:

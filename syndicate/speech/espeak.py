@@ -81,7 +81,7 @@ class Engine:
         self.voice: str | None = None
         self.languages = self._list_languages()
 
-    def _collect(self, wav, count, _events) -> int:
+    def _collect(self, wav: int | None, count: int, _events: object) -> int:
         if wav and count > 0:
             self._chunks.append(ctypes.string_at(wav, count * 2))
         return 0  # 0: carry on

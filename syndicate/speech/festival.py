@@ -123,7 +123,8 @@ class Process:
             phonemes = match[1].split()
             name = "sx" + "".join(chr(97 + int(c, 16)) for c in hashlib.sha1(match[1].encode()).hexdigest()[:10])
             if name not in self.words:
-                syllables, current = [], []
+                syllables: list[str] = []
+                current: list[str] = []
                 for token in [*phonemes, "."]:
                     if token == "." and current:
                         stressed = any(p[-1:] == "1" for p in current)

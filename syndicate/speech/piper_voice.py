@@ -14,6 +14,7 @@ import json
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydub import AudioSegment
 
@@ -23,7 +24,7 @@ class PiperUnavailable(RuntimeError):
 
 
 @lru_cache(maxsize=2)
-def _load(model: str):
+def _load(model: str) -> tuple[Any, dict[str, Any]]:
     try:
         import onnxruntime
         from piper import PiperVoice as Piper

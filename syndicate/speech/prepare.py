@@ -27,9 +27,25 @@ from num2words import CONVERTER_CLASSES, num2words
 from ..model import Entry
 from ..timeutil import zone
 from .lexicon import (
-    ABBREVIATIONS, AGENCIES, COLUMNS, COMMA_DECIMAL, CURRENCIES, CURRENCY_CODES, DAY_PARTS, INITIALISMS,
-    LOCAL_ABBREVIATIONS, MONTHS, NAMED_HOURS, SCALE_WORDS, SCALES, SIGNS_AFTER, SIGNS_BEFORE, SUBUNITS,
-    TIME_INTRO, UNITS, WORDS,
+    ABBREVIATIONS,
+    AGENCIES,
+    COLUMNS,
+    COMMA_DECIMAL,
+    CURRENCIES,
+    CURRENCY_CODES,
+    DAY_PARTS,
+    INITIALISMS,
+    LOCAL_ABBREVIATIONS,
+    MONTHS,
+    NAMED_HOURS,
+    SCALE_WORDS,
+    SCALES,
+    SIGNS_AFTER,
+    SIGNS_BEFORE,
+    SUBUNITS,
+    TIME_INTRO,
+    UNITS,
+    WORDS,
 )
 from .split import sentences, split_for_speech  # noqa: F401 - part of this module's API
 
@@ -136,7 +152,7 @@ def _amount(number: str, scale: str | None, sign: str, lang: str) -> str:
     """'1.5', 'million', '$' -> 'one point five million dollars' (in `lang`)."""
     sign = CURRENCY_CODES.get(sign, sign)
     names, column = CURRENCIES[sign], COLUMNS.get(lang, 1)
-    scale = SCALES.get(scale, scale) if lang == "en" else scale
+    scale = SCALES.get(scale, scale) if lang == "en" and scale is not None else scale
     whole, _, cents = number.partition(".")
     if lang == "en" and not scale and len(cents) == 2 and sign in SUBUNITS:  # $3.50
         unit = names[0] if whole == "1" else names[1]
@@ -173,11 +189,13 @@ def _ordinal(number: str) -> str:
 
 def _dates_and_times(text: str) -> str:
     """English dates, clock times, ordinals, decades and years in words."""
-    text = re.sub(r"\b(\d{4})-(0[1-9]|1[0-2])-(\d{2})\b", lambda m: f"{MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}", text)
+    text = re.sub(r"\b(\d{4})-(0[1-9]|1[0-2])-(\d{2})\b",
+                  lambda m: f"{MONTHS[int(m[2]) - 1]} {int(m[3])}, {m[1]}", text)
     # Ranges before years and clock times, whose words have hyphens of their own: "8:30-9:30" is not
     # "eight thirty-nine thirty". A dash with a space on one side only is left to _numbers ("6:00 -5°C").
     text = re.sub(r"(?<![\w.-])(" + _NUM + r")(?:[-–—]| [-–—] )(" + _NUM + r")(?![\d-]|\.\d)", r"\1 to \2", text)
-    text = re.sub(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b", lambda m: f"{_month(m[1])} {_ordinal(m[2])}", text)
+    text = re.sub(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b",
+                  lambda m: f"{_month(m[1])} {_ordinal(m[2])}", text)
     text = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r"(?!\w)",
                   lambda m: f"the {_ordinal(m[1])} of {_month(m[2])}", text)
     text = re.sub(r"\b(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?\s?m\b\.?",  # 8am, 8:30 p.m., 8.30pm

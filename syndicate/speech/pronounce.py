@@ -14,7 +14,7 @@ the respelling.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Callable, Sequence
 
 from lxml import html as lxml_html
 
@@ -36,11 +36,19 @@ def inline_overrides(fragment: str) -> tuple[Pronunciation, ...]:
             out.append(Pronunciation(word=written[:MAX_WORD], say=say[:MAX_SAY], case_sensitive=True))
     return tuple(out)
 
+Prepare = Callable[[str, str], str]  # (text, language) -> the text as speech preparation leaves it
+
+
+def _number(match: re.Match[str]) -> int:
+    """The entry a match of the lexicon's pattern stands for: its group is named "p<number>"."""
+    assert match.lastgroup is not None  # every alternative of the pattern is a named group
+    return int(match.lastgroup[1:])
+
 
 class Lexicon:
     """Compiled entries for one language: which apply to a text, and the text as spoken."""
 
-    def __init__(self, entries: Sequence[Pronunciation], language: str, prepare) -> None:
+    def __init__(self, entries: Sequence[Pronunciation], language: str, prepare: Prepare) -> None:
         """`prepare(text, language)` is the speech preparation applied to both word and respelling."""
         self.entries = list(entries)
         self._said = [self._prepared(prepare, e.say, language) for e in self.entries]
@@ -59,7 +67,7 @@ class Lexicon:
         self._pattern = re.compile("|".join(p for _, p in parts)) if parts else None
 
     @staticmethod
-    def _prepared(prepare, text: str, language: str) -> str:
+    def _prepared(prepare: Prepare, text: str, language: str) -> str:
         said = " ".join(prepare(text, language).split()).rstrip(".!?।")
         if said and text[:1].islower() and said[:1] == text[:1].upper():
             said = text[:1] + said[1:]  # preparation capitalises a sentence's first letter
@@ -69,7 +77,7 @@ class Lexicon:
         """The entries that change `text`, once each, in lexicon order."""
         if self._pattern is None:
             return []
-        hits = {int(m.lastgroup[1:]) for m in self._pattern.finditer(text)}
+        hits = {_number(m) for m in self._pattern.finditer(text)}
         return [self.entries[i] for i in sorted(hits)]
 
     def speak(self, text: str, engine: str) -> str:
@@ -79,7 +87,7 @@ class Lexicon:
             return text
 
         def replace(match: re.Match) -> str:
-            number = int(match.lastgroup[1:])
+            number = _number(match)
             phonemes = dict(self.entries[number].phonemes).get(engine)
             if phonemes and engine in PHONEME_MARKUP:
                 return PHONEME_MARKUP[engine].format(phonemes)

@@ -20,8 +20,9 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from mutagen.mp3 import MP3
 
@@ -29,7 +30,7 @@ from ..clipstore import ClipStore
 from ..model import Audio, Blog, Entry
 from ..store import LEASE_SECONDS, Job, Store
 from . import catchup
-from .clip import clip_key, make_clip
+from .clip import ClipKey, clip_key, make_clip
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 300.0  # longest wait before retrying a failed clip
@@ -119,7 +120,7 @@ class SpeechWorker:
         entry's own clip (whichever voice spoke it, e.g. the offline one after a gTTS
         failure), or one with the same name (the same words, voice and settings)."""
         old = entry.audio
-        candidates = []
+        candidates: list[tuple[ClipKey, Audio | None]] = []
         if old is not None and old.file and old.voice:
             candidates.append((clip_key(entry, blog, self.config, voice=old.voice), old))
         candidates.append((clip_key(entry, blog, self.config), None))
@@ -127,7 +128,8 @@ class SpeechWorker:
             if self.clips.exists(key.name):
                 path = self.clips.path(key.name)
                 cues = previous.cues if previous is not None and previous.file == key.name else ()
-                return Audio("ready", key.name, path.stat().st_size, MP3(path).info.length,
+                length = MP3(path).info.length  # type: ignore[attr-defined]  # info is None only before a load
+                return Audio("ready", key.name, path.stat().st_size, length,
                              key.voice, key.transcript, cues=cues)
         return None
 

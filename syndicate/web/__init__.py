@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, errors, pages, pronunciations
-from . import sources  # the followed source of a blog
+from . import (
+    api,
+    errors,
+    pages,
+    pronunciations,
+    sources,  # the followed source of a blog
+)
 
 
 def init_app(app: Flask) -> None:

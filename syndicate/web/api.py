@@ -8,7 +8,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import ingest, validate
+from ..model import Entry
 from ..representation import entry_json
+from . import sources
 from .auth import writer
 from .context import links, services
 from .errors import ApiError
@@ -57,26 +59,26 @@ def _date_arg(name: str) -> date | None:
 # -- blogs ------------------------------------------------------------------------------
 
 @bp.get("/blogs")
-def list_blogs():
+def list_blogs() -> Response:
     return jsonify({"blogs": [b.to_json() for b in services().store.list_blogs()]})
 
 
 @bp.post("/blogs")
 @writer
-def create_blog():
+def create_blog() -> Response:
     fields = validate.blog_fields(_json_body(), creating=True)
     blog = services().newsroom.create_blog(fields.pop("slug"), fields)
     return _created(blog.to_json(), links().api_blog(blog.slug))
 
 
 @bp.get("/blogs/<slug>")
-def get_blog(slug: str):
+def get_blog(slug: str) -> Response:
     return jsonify(services().store.require_blog(slug).to_json())
 
 
 @bp.patch("/blogs/<slug>")
 @writer
-def update_blog(slug: str):
+def update_blog(slug: str) -> Response:
     services().store.require_blog(slug)
     fields = validate.blog_fields(_json_body(), creating=False)
     return jsonify(services().newsroom.update_blog(slug, fields).to_json())
@@ -84,7 +86,7 @@ def update_blog(slug: str):
 
 @bp.delete("/blogs/<slug>")
 @writer
-def delete_blog(slug: str):
+def delete_blog(slug: str) -> Response:
     services().newsroom.delete_blog(slug)
     return Response(status=204)
 
@@ -92,7 +94,7 @@ def delete_blog(slug: str):
 # -- entries ----------------------------------------------------------------------------
 
 @bp.get("/blogs/<slug>/entries")
-def list_entries(slug: str):
+def list_entries(slug: str) -> Response:
     store = services().store
     store.require_blog(slug)
     per_page = _int_arg("per_page", 50, high=current_app.config["MAX_ENTRIES_PER_LIST"])
@@ -114,7 +116,7 @@ def list_entries(slug: str):
 
 @bp.post("/blogs/<slug>/entries")
 @writer
-def create_entry(slug: str):
+def create_entry(slug: str) -> Response:
     services().store.require_blog(slug)
     fields = validate.entry_fields(_json_body(), creating=True,
                                    max_chars=current_app.config["MAX_ENTRY_CHARS"])
@@ -122,7 +124,7 @@ def create_entry(slug: str):
     return _created(entry_json(entry, links()), links().api_entry(slug, entry.id))
 
 
-def _entry_or_404(slug: str, entry_id: str):
+def _entry_or_404(slug: str, entry_id: str) -> Entry:
     entry = services().store.get_entry(slug, entry_id)
     if entry is None:
         raise ApiError(404, "not_found", f"no entry {entry_id!r} in blog {slug!r}")
@@ -130,13 +132,13 @@ def _entry_or_404(slug: str, entry_id: str):
 
 
 @bp.get("/blogs/<slug>/entries/<entry_id>")
-def get_entry(slug: str, entry_id: str):
+def get_entry(slug: str, entry_id: str) -> Response:
     return jsonify(entry_json(_entry_or_404(slug, entry_id), links()))
 
 
 @bp.patch("/blogs/<slug>/entries/<entry_id>")
 @writer
-def update_entry(slug: str, entry_id: str):
+def update_entry(slug: str, entry_id: str) -> Response:
     current = _entry_or_404(slug, entry_id)
     fields = validate.entry_fields(_json_body(), creating=False,
                                    max_chars=current_app.config["MAX_ENTRY_CHARS"])
@@ -148,7 +150,7 @@ def update_entry(slug: str, entry_id: str):
 
 @bp.delete("/blogs/<slug>/entries/<entry_id>")
 @writer
-def delete_entry(slug: str, entry_id: str):
+def delete_entry(slug: str, entry_id: str) -> Response:
     _entry_or_404(slug, entry_id)
     services().newsroom.delete_entry(slug, entry_id)
     return Response(status=204)
@@ -158,7 +160,7 @@ def delete_entry(slug: str, entry_id: str):
 
 @bp.post("/blogs/<slug>/import")
 @writer
-def import_blog(slug: str):
+def import_blog(slug: str) -> Response:
     blog = services().store.require_blog(slug)
     if request.mimetype not in IMPORT_TYPES:
         raise ApiError(415, "unsupported_media_type",
@@ -174,7 +176,7 @@ def import_blog(slug: str):
 
 
 @bp.get("/blogs/<slug>/export")
-def export_blog(slug: str):
+def export_blog(slug: str) -> Response:
     store = services().store
     blog = store.require_blog(slug)
     response = jsonify(ingest.to_export(blog, store.list_entries(slug)))
@@ -183,11 +185,11 @@ def export_blog(slug: str):
 
 
 @bp.get("/speech")
-def speech_queue():
+def speech_queue() -> Response:
     """The speech queue at a glance, for monitoring."""
     return jsonify(services().store.queue_stats())
 
 
 @bp.get("/openapi.json")
-def openapi():
+def openapi() -> Response:
     return jsonify(spec(links().base, current_app.config))

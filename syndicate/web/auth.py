@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import functools
 import hmac
-from typing import Callable
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from flask import current_app, request
 
 from .errors import ApiError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def check_token() -> None:
@@ -21,11 +25,11 @@ def check_token() -> None:
         raise ApiError(403, "forbidden", "the API token is not valid")
 
 
-def writer(view: Callable) -> Callable:
+def writer(view: Callable[P, R]) -> Callable[P, R]:
     """Decorator for handlers that change data."""
 
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
         check_token()
         return view(*args, **kwargs)
 

@@ -42,30 +42,30 @@ _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_f
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
-    def _api(exc: ApiError):
+    def _api(exc: ApiError) -> Response:
         response = error_response(exc.status, exc.code, exc.message, exc.field)
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="syndicate"'
         return response
 
     @app.errorhandler(InvalidInput)
-    def _invalid(exc: InvalidInput):
+    def _invalid(exc: InvalidInput) -> Response:
         return error_response(exc.status, exc.code, exc.message, exc.field)
 
     @app.errorhandler(IngestError)
-    def _ingest(exc: IngestError):
+    def _ingest(exc: IngestError) -> Response:
         return error_response(400, "bad_import", str(exc))
 
     @app.errorhandler(NotFound)
-    def _missing(exc: NotFound):
+    def _missing(exc: NotFound) -> Response:
         return error_response(404, "not_found", str(exc).removeprefix("store: "))
 
     @app.errorhandler(Conflict)
-    def _conflict(exc: Conflict):
+    def _conflict(exc: Conflict) -> Response:
         return error_response(409, "conflict", str(exc).removeprefix("store: "))
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):
+    def _http(exc: HTTPException) -> Response:
         if exc.code == 413:
             limit = app.config["MAX_REQUEST_BYTES"]
             return error_response(413, "too_large", f"the request body is larger than {limit} bytes")
@@ -75,6 +75,6 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
+    def _unexpected(exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500, "internal", "something went wrong on our side; it has been logged")

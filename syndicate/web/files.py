@@ -15,15 +15,23 @@ import re
 import stat
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import parse_qsl
 
-from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags, parse_range_header, \
-    quote_etag, remove_entity_headers, unquote_etag
+from werkzeug.http import (
+    http_date,
+    parse_accept_header,
+    parse_date,
+    parse_etags,
+    parse_range_header,
+    quote_etag,
+    remove_entity_headers,
+    unquote_etag,
+)
 
 from .. import views
 from ..links import FEED_FILES, FEED_TYPES, KIND_BY_FILE
@@ -162,13 +170,14 @@ class TreeFiles:
         extra = extra_headers(relative, self.hub, self.base)
         if hot:
             with open(full, "rb") as fh:
-                body: bytes | None = fh.read()
+                data = fh.read()
+            body: bytes | None = data
             try:
                 with open(full + ".gz", "rb") as fh:
                     gz: bytes | None = fh.read()
             except OSError:
                 gz = None
-            etag = sha256(body).hexdigest()[:24]
+            etag = sha256(data).hexdigest()[:24]
             gz_size = None if gz is None else len(gz)
         else:  # big files (long clips, a long blog's text): read from disk on each request
             body = gz = None
@@ -205,7 +214,7 @@ def answer(variant: Variant, environ: dict) -> tuple[str, list[tuple[str, str]],
         return "304 NOT MODIFIED", list(variant.fresh_headers), []
     size = variant.size
     span = _span(environ, variant.etag, size)
-    if span == "unsatisfiable":
+    if isinstance(span, str):  # "unsatisfiable"
         return "416 RANGE NOT SATISFIABLE", [("Content-Range", f"bytes */{size}"), ("Content-Length", "0")], []
     if span is None:
         headers = [*variant.headers, ("Content-Length", str(size))]
@@ -263,7 +272,7 @@ def _span(environ: dict, etag: str, size: int) -> tuple[int, int] | str | None:
 
 
 def _whole(path: str, environ: dict) -> Iterable[bytes]:
-    fh = open(path, "rb")  # closed by the server when it is done with the iterable
+    fh = open(path, "rb")  # noqa: SIM115  closed by the server when it is done with the iterable
     wrapper = environ.get("wsgi.file_wrapper")
     if wrapper is not None:
         return wrapper(fh, 64 * 1024)

@@ -12,6 +12,7 @@ no file for reach Flask. Two older forms are sent on:
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, request
+from werkzeug.wrappers import Response
 
 from ..links import KIND_BY_FILE, legacy_page
 from .context import links, services
@@ -22,7 +23,7 @@ bp = Blueprint("pages", __name__)
 @bp.get("/blogs/<slug>/", strict_slashes=False)
 @bp.get("/blogs/<slug>/page/<int:page>/", strict_slashes=False)
 @bp.get("/blogs/<slug>/key/page/<int:page>/", strict_slashes=False, defaults={"key_path": True})
-def blog(slug: str, page: int = 0, key_path: bool = False):
+def blog(slug: str, page: int = 0, key_path: bool = False) -> Response:
     if not {"order", "key"} & set(request.args):
         if page:
             return _legacy(slug, page, key_path, None)
