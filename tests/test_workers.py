@@ -89,7 +89,8 @@ def test_a_clip_written_by_a_worker_killed_before_recording_it_is_removed(app, c
     try:
         wait_until(lambda: store.queue_stats()["leased"] == 1, 60, "the worker leases the job")
         lock.execute("BEGIN IMMEDIATE")  # the worker can write its clip, not record it
-        [written] = wait_until(lambda: clips.files(), 60, "the clip is written")
+        # The finished clip, not the temporary file it is written to first (renamed when whole).
+        [written] = wait_until(lambda: [f for f in clips.files() if not f.temporary], 60, "the clip is written")
         os.kill(worker.pid, signal.SIGKILL)
         worker.join(10)
     finally:
