@@ -26,15 +26,15 @@ from __future__ import annotations
 import hashlib
 import inspect
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from . import formats, views
-from .links import FEED_FILES, Links, page_path, view_path
 from .formats.catchup import build_catchup_outputs
+from .links import FEED_FILES, Links, page_path, view_path
 from .memo import PerObject
 from .model import Blog, Catchup, Entry, Page
 from .transcripts import clip_vtt

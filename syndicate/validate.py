@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .model import BLOG_STATUSES, MEDIA_KINDS, Media
 from .sanitize import clean_html, html_to_text, text_to_html
@@ -170,7 +171,8 @@ BLOG = {
     "status": Choice(lambda: BLOG_STATUSES, f"one of: {', '.join(BLOG_STATUSES)}"),
     # The podcast's owner (itunes:owner); empty: the service's PODCAST_OWNER_* settings.
     "owner_name": Text(MAX_SHORT),
-    "owner_email": Text(MAX_SHORT, pattern=f"(?:{EMAIL_PATTERN})?", hint="an e-mail address such as news@example.org, or empty"),
+    "owner_email": Text(MAX_SHORT, pattern=f"(?:{EMAIL_PATTERN})?",
+                        hint="an e-mail address such as news@example.org, or empty"),
 }
 MEDIA = {
     "kind": Choice(lambda: MEDIA_KINDS, f"one of: {', '.join(MEDIA_KINDS)}"),

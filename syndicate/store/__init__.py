@@ -9,8 +9,8 @@ The mixins share their building blocks as plain functions of a connection (`blog
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import sqlalchemy as sa
 
@@ -20,9 +20,9 @@ from .entries import EntryQueries
 from .errors import Conflict, NotFound, StoreError
 from .jobs import LEASE_SECONDS, Finished, Job, JobQueries
 from .migrations import migrate
+from .pronunciations import PronunciationQueries
 from .transaction import Transaction
 from .wakeup import Wakeup, wakeup_for
-from .pronunciations import PronunciationQueries
 
 __all__ = ["Store", "StoreError", "NotFound", "Conflict", "Job", "Finished", "Transaction", "Wakeup",
            "LEASE_SECONDS"]

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Callable, ContextManager, Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -45,8 +47,8 @@ def touch(conn: sa.Connection, blog_id: int, *, content: bool, **values: Any) ->
 class BlogQueries:
     """Mixin for Store: create, read, update and delete blogs."""
 
-    read: Callable[[], ContextManager[sa.Connection]]  # provided by Store
-    write: Callable[[], ContextManager[sa.Connection]]
+    read: Callable[[], AbstractContextManager[sa.Connection]]  # provided by Store
+    write: Callable[[], AbstractContextManager[sa.Connection]]
 
     def create_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
         """Create a blog; Conflict when the slug is taken."""

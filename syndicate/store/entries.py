@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
-from typing import Any, Callable, ContextManager, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -42,7 +44,7 @@ def entry_from_row(row: sa.Row, slug: str = "") -> Entry:
 def _aware(value: Any) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _row_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -127,8 +129,8 @@ def tombstone(conn: sa.Connection, entry_id: str) -> None:
 class EntryQueries:
     """Mixin for Store: entries of a blog, newest first by published time."""
 
-    read: Callable[[], ContextManager[sa.Connection]]  # provided by Store
-    write: Callable[[], ContextManager[sa.Connection]]
+    read: Callable[[], AbstractContextManager[sa.Connection]]  # provided by Store
+    write: Callable[[], AbstractContextManager[sa.Connection]]
 
     def add_entry(self, slug: str, values: Mapping[str, Any], *, entry_id: str | None = None,
                   speak: bool = True) -> Entry:
@@ -191,11 +193,10 @@ class EntryQueries:
         publish, to fetch only the entries it has not seen at that revision."""
         with self.read() as conn:
             blog = blog_in(conn, slug)
-            rows = conn.execute(
+            return conn.execute(
                 sa.select(entries.c.id, entries.c.revision)
                 .where(entries.c.blog_id == blog.id, entries.c.deleted.is_(None))
                 .order_by(entries.c.published.desc(), entries.c.id.desc())).all()
-        return rows
 
     def entries_by_id(self, slug: str, ids: Sequence[str]) -> list[tuple[int, Entry]]:
         """(revision, entry) of the live entries with these ids, transcripts included."""

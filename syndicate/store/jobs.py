@@ -9,20 +9,21 @@ On PostgreSQL several machines can share the queue (FOR UPDATE SKIP LOCKED).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable, ContextManager, NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
+from ..clipstore import ClipsInUse
 from ..model import Audio, Blog, Entry
 from ..timeutil import now
-from ..clipstore import ClipsInUse
 from .blogs import blog_from_row, blog_in, touch
 from .entries import entry_from_row
 from .queue import dequeue, enqueue
 from .schema import UTCDateTime, blogs, catchups, entries, jobs
-
 
 LEASE_SECONDS = 6.0  # a worker renews its lease every quarter of it while it works (`renew_lease`)
 
@@ -54,8 +55,8 @@ def _due(stamp: datetime) -> sa.ColumnElement[bool]:
 class JobQueries:
     """Mixin for Store: enqueue, lease, renew, finish and fail speech jobs."""
 
-    read: Callable[[], ContextManager[sa.Connection]]  # provided by Store
-    write: Callable[[], ContextManager[sa.Connection]]
+    read: Callable[[], AbstractContextManager[sa.Connection]]  # provided by Store
+    write: Callable[[], AbstractContextManager[sa.Connection]]
 
     def request_speech(self, slug: str | None = None, *, ready: bool = False) -> int:
         """Queue every live entry without a ready clip (of one blog, or all; with `ready`, those
@@ -121,10 +122,10 @@ class JobQueries:
             if held is None or held.locked_by != job.owner:
                 return Finished(False, None, lost=True)
             stale = held.generation != job.generation
-            values: dict[str, Any] = dict(
-                audio_file=audio.file, audio_bytes=audio.bytes, audio_duration=audio.duration,
-                audio_voice=audio.voice, audio_transcript=audio.transcript, audio_error=None,
-                audio_cues=[list(cue) for cue in audio.cues])
+            values: dict[str, Any] = {
+                "audio_file": audio.file, "audio_bytes": audio.bytes, "audio_duration": audio.duration,
+                "audio_voice": audio.voice, "audio_transcript": audio.transcript, "audio_error": None,
+                "audio_cues": [list(cue) for cue in audio.cues]}
             if not stale:
                 values["audio_status"] = "ready"
                 conn.execute(jobs.delete().where(jobs.c.id == job.id))

@@ -4,7 +4,7 @@ worker makes again exactly the clips whose name changed and keeps the others (it
 clip stays ready, and published, until a new one replaces it)."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
@@ -37,7 +37,8 @@ class PronunciationQueries:
         with self.read() as conn:
             return self._pronunciations(conn, blog_in(conn, slug).id)
 
-    def replace_pronunciations(self, slug: str, items: Sequence[Pronunciation]) -> tuple[tuple[Pronunciation, ...], int]:
+    def replace_pronunciations(
+            self, slug: str, items: Sequence[Pronunciation]) -> tuple[tuple[Pronunciation, ...], int]:
         """Replace the whole lexicon; returns it and how many clips were queued."""
         with self.write() as conn:
             blog = blog_in(conn, slug)

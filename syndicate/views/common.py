@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from ..formats.common import blog_zone, item_title
 from ..links import FEED_TYPES, Links
 from ..model import Audio, Blog, Catchup, Entry, Media
-from ..formats.common import blog_zone, item_title
 from ..sanitize import html_to_text
 from .formatting import human_duration, human_size
 

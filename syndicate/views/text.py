@@ -7,15 +7,24 @@ February 2019 ==") so it can be found by searching for "==". URLs are never brok
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 from ..links import Links
 from ..memo import PerObject
 from ..model import Blog, Catchup, Entry
 from .common import (
-    audio_details, body_text, caption_text, catchup_links, feed_links, headline, last_updated, media_link, paragraphs,
+    audio_details,
+    body_text,
+    caption_text,
+    catchup_links,
+    feed_links,
+    headline,
+    last_updated,
+    media_link,
+    paragraphs,
     status_word,
 )
 from .formatting import format_local_time

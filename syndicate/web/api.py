@@ -10,7 +10,6 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from .. import ingest, validate
 from ..model import Entry
 from ..representation import entry_json
-from . import sources
 from .auth import writer
 from .context import links, services
 from .errors import ApiError

@@ -11,8 +11,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ..pronunciations import LexiconError, language_tag, lexicon_from_json, load_file, pronunciation_from_json
-from . import pronunciations_spec  # noqa: F401  (adds these routes to the OpenAPI document)
 from ..validate import InvalidInput
+from . import pronunciations_spec  # noqa: F401  (adds these routes to the OpenAPI document)
 from .api import _json_body
 from .auth import writer
 from .context import services

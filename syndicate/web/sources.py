@@ -6,7 +6,8 @@ so a request never waits on another site.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
