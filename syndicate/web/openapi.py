@@ -38,7 +38,7 @@ WRITE_ERRORS = {**ERRORS, **{code: {"$ref": f"#/components/responses/{name}"} fo
     ("401", "Unauthorized"), ("403", "Forbidden"), ("413", "TooLarge"), ("415", "WrongType"))}}
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 ENTRY_ID = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "string"}}
-SECURE = [{"bearer": []}]
+SECURE: list[dict[str, list[str]]] = [{"bearer": []}]
 
 STRING = {"type": "string"}
 TIME = {"type": "string", "format": "date-time"}
