@@ -320,7 +320,8 @@ def code_fingerprint() -> str:
     the publisher rebuild every blog once, though no blog changed."""
     package = Path(__file__).resolve().parent
     # Builders registered from other modules bring their own source in.
-    builders = {Path(inspect.getsourcefile(b) or __file__).resolve() for b in (*BLOG_OUTPUTS, *SITE_OUTPUTS)}
+    outputs: list[Callable[..., Files]] = [*BLOG_OUTPUTS, *SITE_OUTPUTS]
+    builders = {Path(inspect.getsourcefile(b) or __file__).resolve() for b in outputs}
     sources = sorted({*package.glob("formats/*.py"), *package.glob("views/**/*.*"), *builders,
                       *(package / name for name in ("outputs.py", "links.py", "transcripts.py", "model.py"))})
     digest = hashlib.sha256()

@@ -207,7 +207,8 @@ def _primary(language: str) -> str:
 def merge(language: str, *layers: Iterable[Pronunciation]) -> list[Pronunciation]:
     """The entries of `layers` that apply to `language`; a later layer's entry for the same word
     replaces an earlier one's (the word compared without case unless case-sensitive)."""
-    wanted, chosen = _primary(language), {}
+    wanted = _primary(language)
+    chosen: dict[str, Pronunciation] = {}
     for layer in layers:
         for entry in layer:
             if entry.language and _primary(entry.language) != wanted:

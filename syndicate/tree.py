@@ -235,7 +235,7 @@ class Tree:
         for path, data in files:
             if path in new:
                 raise TreeError(f"tree: {path!r} built twice")
-            if type(data) is Deferred:
+            if isinstance(data, Deferred):
                 file_key = new_keys[path] = data.key
                 if old_keys.get(path) == file_key:
                     file_digest = old_files.get(path)

@@ -417,6 +417,7 @@ def test_follow_command(cli, live, data_dir):
     (["ftp://paper.example/live", "--blog", "ferry"], "URL must be an absolute http:// or https:// URL"),
     (["LIVE", "--blog", "ferry", "--every", "1s"], "--every must be from 15 seconds to a week"),
     (["LIVE", "--blog", "Bad Slug"], "--blog must be"),
+    (["--blog", "ferry"], "give the page's URL to follow"),
 ])
 def test_follow_command_errors_store_nothing(cli, live, data_dir, args, message):
     args = [live.url if a == "LIVE" else a for a in args]

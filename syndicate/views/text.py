@@ -90,9 +90,9 @@ def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, widt
     if width < 20:
         raise ValueError(f"views: text width {width} is too narrow to read")
     live = [entry for entry in entries if entry.deleted is None]
-    updated = format_local_time(last_updated(blog, live, updated), blog.timezone, blog.language)
+    stamp = format_local_time(last_updated(blog, live, updated), blog.timezone, blog.language)
     lines = _wrap(blog.title, width) + ["=" * min(width, len(blog.title)), ""]
-    lines += _wrap(f"Status: {status_word(blog)}. Last updated {updated}.", width) + [""]
+    lines += _wrap(f"Status: {status_word(blog)}. Last updated {stamp}.", width) + [""]
     story = catchup_links(blog, catchup, links)
     for item in story:
         lines += _wrap(f"{item.label}: {item.href}", width)
