@@ -10,13 +10,15 @@ are timed in turn within each round, so every size sees the same machine noise.
 """
 from __future__ import annotations
 
-from .common import (Context, Report, Row, fmt_ratio, fmt_seconds, median, profile, ratio, say,
-                     status, timed)
+from functools import partial
+
+from .common import Context, Report, Row, fmt_ratio, fmt_seconds, median, profile, ratio, say, status, timed
 from .data import fill, make_app, new_entry, rebuild_costs, sample, services
 
 TITLE = "Scale: publishing one entry"
 METHOD = ("`Newsroom.add_entry` (store the entry, queue its speech, rebuild the blog's files whose "
-          "inputs changed and write those whose bytes changed into the published tree) on blogs of {sizes} entries, each in its own "
+          "inputs changed and write those whose bytes changed into the published tree) on blogs of "
+          "{sizes} entries, each in its own "
           "SQLite data dir, filled straight through the store with ready clips; no speech worker "
           "runs. Median of {runs} publishes per size after {warmup} untimed; sizes take turns "
           "within each round. Baseline: the same at {smallest} entries.")
@@ -62,7 +64,7 @@ def run(ctx: Context) -> Report:
         for size in sizes:
             svc = blogs[size]
             fields = new_entry(source, next(counter))
-            seconds = timed(lambda: svc.newsroom.add_entry("scale", fields))
+            seconds = timed(partial(svc.newsroom.add_entry, "scale", fields))
             if round_ >= warmup:
                 samples[size].append(seconds)
 
@@ -73,8 +75,8 @@ def run(ctx: Context) -> Report:
         store_t, publish_t = [], []
         for _ in range(max(3, runs // 3)):
             fields = new_entry(source, next(counter))
-            store_t.append(timed(lambda: svc.store.add_entry("scale", fields)))
-            publish_t.append(timed(lambda: svc.publisher.publish("scale")))
+            store_t.append(timed(partial(svc.store.add_entry, "scale", fields)))
+            publish_t.append(timed(partial(svc.publisher.publish, "scale")))
         split[size] = (median(store_t), median(publish_t))
     cover = rebuild_costs(blogs[sizes[-1]], "scale", 3)[1]
     # The queries a rebuild makes, and how many statements one publish runs.
@@ -86,8 +88,8 @@ def run(ctx: Context) -> Report:
     for size in (sizes[0], sizes[-1]):
         store = blogs[size].store
         feed_items = blogs[size].config["FEED_ITEMS"]
-        queries[size] = (median(timed(lambda: store.count_entries("scale")) for _ in range(9)),
-                         median(timed(lambda: store.list_entries("scale", limit=feed_items)) for _ in range(9)))
+        queries[size] = (median(timed(partial(store.count_entries, "scale")) for _ in range(9)),
+                         median(timed(partial(store.list_entries, "scale", limit=feed_items)) for _ in range(9)))
     if ctx.profile is not None:
         svc = blogs[sizes[-1]]
         profile(lambda: svc.newsroom.add_entry("scale", new_entry(source, next(counter))), 10,

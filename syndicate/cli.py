@@ -215,6 +215,8 @@ def follow(url: str | None, slug: str, every: str, zone: str | None, language: s
             for key, value in followed.to_json().items():
                 click.echo(f"{key}: {'' if value is None else value}")
         return
+    if url is None:
+        _fail("give the page's URL to follow (or --stop, or --status)")
     try:
         url = check_url(url.strip())  # the API takes it exactly; a shell argument may carry spaces
         interval = parse_interval(every, app.config["FOLLOW_MIN_INTERVAL"])

@@ -36,7 +36,7 @@ class EntryCache:
             fresh[entry.id] = (revision, entry)
         self.fetched += len(wanted)
         result, kept = [], {}
-        for entry_id, revision in index:
+        for entry_id, _revision in index:
             item = fresh.get(entry_id)
             if item is None:  # deleted between the two reads: the next publish sees it gone
                 continue

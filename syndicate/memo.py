@@ -9,7 +9,8 @@ reference drops the value when the object goes, so an id is never mistaken for a
 from __future__ import annotations
 
 import weakref
-from typing import Callable, Generic, Hashable, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 

@@ -26,15 +26,15 @@ from __future__ import annotations
 import hashlib
 import inspect
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from . import formats, views
-from .links import FEED_FILES, Links, page_path, view_path
 from .formats.catchup import build_catchup_outputs
+from .links import FEED_FILES, Links, page_path, view_path
 from .memo import PerObject
 from .model import Blog, Catchup, Entry, Page
 from .transcripts import clip_vtt
@@ -320,7 +320,8 @@ def code_fingerprint() -> str:
     the publisher rebuild every blog once, though no blog changed."""
     package = Path(__file__).resolve().parent
     # Builders registered from other modules bring their own source in.
-    builders = {Path(inspect.getsourcefile(b) or __file__).resolve() for b in (*BLOG_OUTPUTS, *SITE_OUTPUTS)}
+    outputs: list[Callable[..., Files]] = [*BLOG_OUTPUTS, *SITE_OUTPUTS]
+    builders = {Path(inspect.getsourcefile(b) or __file__).resolve() for b in outputs}
     sources = sorted({*package.glob("formats/*.py"), *package.glob("views/**/*.*"), *builders,
                       *(package / name for name in ("outputs.py", "links.py", "transcripts.py", "model.py"))})
     digest = hashlib.sha256()

@@ -9,8 +9,9 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from .model import Pronunciation
 from .validate import LANGUAGE_PATTERN, WHITESPACE_CLASS, InvalidInput, Text
@@ -19,8 +20,9 @@ PHONEME_ENGINES = ("espeak-ng", "festival", "piper")  # engines that take phonem
 # festival's English voices use the "radio" phone set; syllables are separated by " . " and a
 # stressed syllable has a 1 on its vowel ("n uw . y eh1 n"), as festival's own lexicon shows.
 FESTIVAL_PHONES = frozenset(
-    "aa ae ah ao aw ax axr ay b ch d dh eh er ey f g hh ih iy jh k l m n ng ow oy p r s sh t th uh uw v w y z zh"
-    .split())
+    ["aa", "ae", "ah", "ao", "aw", "ax", "axr", "ay", "b", "ch", "d", "dh", "eh", "er", "ey", "f", "g",
+     "hh", "ih", "iy", "jh", "k", "l", "m", "n", "ng", "ow", "oy", "p", "r", "s", "sh", "t", "th", "uh",
+     "uw", "v", "w", "y", "z", "zh"])
 FIELDS = {"word", "say", "phonemes", "whole_word", "case_sensitive", "language"}
 MAX_WORD, MAX_SAY, MAX_PHONEMES, MAX_ENTRIES = 100, 300, 300, 2000
 
@@ -205,7 +207,8 @@ def _primary(language: str) -> str:
 def merge(language: str, *layers: Iterable[Pronunciation]) -> list[Pronunciation]:
     """The entries of `layers` that apply to `language`; a later layer's entry for the same word
     replaces an earlier one's (the word compared without case unless case-sensitive)."""
-    wanted, chosen = _primary(language), {}
+    wanted = _primary(language)
+    chosen: dict[str, Pronunciation] = {}
     for layer in layers:
         for entry in layer:
             if entry.language and _primary(entry.language) != wanted:

@@ -5,10 +5,11 @@ Each group of files (one blog, or the site-wide pages) has a manifest, kept besi
 (never inside it, so it is never served): the version it was built from, a digest of every
 file and the key of every file declared as `Deferred`, logged as one JSON line per sync (what it
 changed) and read incrementally, so a sync of a large group costs what it changed. A deferred
-file whose key is unchanged is not rendered. Syncing a group writes the files whose digest changed, leaves the others alone (so their
-mtime, hence `Last-Modified` and the proxy's ETag, stays put across rebuilds and restarts),
-and removes the files the group no longer produces. Text files get a `.gz` sibling with stable
-bytes (gzip mtime 0) for the proxy's `gzip_static` and the app's file handler.
+file whose key is unchanged is not rendered. Syncing a group writes the files whose digest
+changed, leaves the others alone (so their mtime, hence `Last-Modified` and the proxy's ETag,
+stays put across rebuilds and restarts), and removes the files the group no longer produces.
+Text files get a `.gz` sibling with stable bytes (gzip mtime 0) for the proxy's `gzip_static`
+and the app's file handler.
 """
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 GZIP_SUFFIXES = (".html", ".xml", ".json", ".txt", ".vtt", ".opml")
 GZIP_MIN_BYTES = 512  # below this, gzip saves too little to be worth a second file
@@ -233,7 +235,7 @@ class Tree:
         for path, data in files:
             if path in new:
                 raise TreeError(f"tree: {path!r} built twice")
-            if type(data) is Deferred:
+            if isinstance(data, Deferred):
                 file_key = new_keys[path] = data.key
                 if old_keys.get(path) == file_key:
                     file_digest = old_files.get(path)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .model import BLOG_STATUSES, MEDIA_KINDS, Media
 from .sanitize import clean_html, html_to_text, text_to_html
@@ -154,12 +155,12 @@ class _Zones:
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and is_zone(name)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(zone_names())
 
 
 SLUG_HINT = "1-80 lowercase letters, digits and inner hyphens"
-BLOG = {
+BLOG: dict[str, Text | Choice] = {
     "slug": Text(80, pattern=SLUG_PATTERN, hint=SLUG_HINT),
     "title": Text(MAX_SHORT, required=True),
     "description": Text(MAX_DESCRIPTION),
@@ -170,9 +171,10 @@ BLOG = {
     "status": Choice(lambda: BLOG_STATUSES, f"one of: {', '.join(BLOG_STATUSES)}"),
     # The podcast's owner (itunes:owner); empty: the service's PODCAST_OWNER_* settings.
     "owner_name": Text(MAX_SHORT),
-    "owner_email": Text(MAX_SHORT, pattern=f"(?:{EMAIL_PATTERN})?", hint="an e-mail address such as news@example.org, or empty"),
+    "owner_email": Text(MAX_SHORT, pattern=f"(?:{EMAIL_PATTERN})?",
+                        hint="an e-mail address such as news@example.org, or empty"),
 }
-MEDIA = {
+MEDIA: dict[str, Text | Choice] = {
     "kind": Choice(lambda: MEDIA_KINDS, f"one of: {', '.join(MEDIA_KINDS)}"),
     "caption": Text(MAX_CAPTION),
     "credit": Text(MAX_SHORT),

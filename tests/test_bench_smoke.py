@@ -43,7 +43,8 @@ def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
         assert figure in text, f"no row for {figure!r}"
     for heading in ("## How each figure is measured", "## Results", "## Machine", "## Closing notes"):
         assert heading in text
-    rows = [line for line in text.splitlines() if line.startswith(("| 1.", "| 2.", "| 3.", "| 4.", "| 5.", "| 6.", "| 7."))]
+    figures = ("| 1.", "| 2.", "| 3.", "| 4.", "| 5.", "| 6.", "| 7.")
+    rows = [line for line in text.splitlines() if line.startswith(figures)]
     assert all(line.count(" | ") >= 6 for line in rows)  # figure, value, baseline, ratio, target, status, notes
     if shutil.which("wrk") is None:
         assert "not measured: wrk missing" in text

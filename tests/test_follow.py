@@ -17,7 +17,8 @@ import pytest
 from syndicate import create_app
 from syndicate.follow import parse_interval
 from syndicate.follow.poller import Follower, follower_for, run_follower
-from syndicate.store.sources import Sources, sources as table
+from syndicate.store.sources import Sources
+from syndicate.store.sources import sources as table
 from syndicate.timeutil import now, parse_datetime
 
 PAGE_URL = "https://paper.example/live/ferry"
@@ -325,7 +326,8 @@ def test_source_api_validation_and_stop(client, auth, blog, live):
     assert client.put(url, json={"url": live.url}).status_code == 401
     assert client.put("/api/blogs/nope/source", json={"url": live.url}, headers=auth).status_code == 404
     for body, field in (({"url": "ftp://paper.example/live"}, "url"), ({"url": "javascript:alert(1)"}, "url"),
-                        ({"url": live.url, "interval": 0}, "interval"), ({"url": live.url, "interval": "soon"}, "interval"),
+                        ({"url": live.url, "interval": 0}, "interval"),
+                        ({"url": live.url, "interval": "soon"}, "interval"),
                         ({"url": live.url, "interval": True}, "interval"), ({"url": live.url, "every": 5}, "every")):
         response = client.put(url, json=body, headers=auth)
         assert response.status_code == 400 and response.json["field"] == field, body
@@ -415,6 +417,7 @@ def test_follow_command(cli, live, data_dir):
     (["ftp://paper.example/live", "--blog", "ferry"], "URL must be an absolute http:// or https:// URL"),
     (["LIVE", "--blog", "ferry", "--every", "1s"], "--every must be from 15 seconds to a week"),
     (["LIVE", "--blog", "Bad Slug"], "--blog must be"),
+    (["--blog", "ferry"], "give the page's URL to follow"),
 ])
 def test_follow_command_errors_store_nothing(cli, live, data_dir, args, message):
     args = [live.url if a == "LIVE" else a for a in args]
@@ -476,7 +479,7 @@ def test_number_pattern_matches_exactly_the_range(low, high):
     from syndicate.follow import number_pattern
 
     pattern = re.compile(number_pattern(low, high))
-    for n in {*range(0, 1200), *range(high - 50, high + 50), *range(low - 50, low + 50), 10 ** 7}:
+    for n in {*range(1200), *range(high - 50, high + 50), *range(low - 50, low + 50), 10 ** 7}:
         assert bool(pattern.fullmatch(str(n))) is (low <= n <= high), n
     assert not pattern.fullmatch("0" + str(high))  # no leading zeros
 

@@ -18,7 +18,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import TOKEN
 
 LONG = os.environ.get("SYNDICATE_FUZZ", "") == "long"
@@ -95,8 +94,9 @@ def test_generated_requests_find_no_fault(server, tmp_path):
     base, log = server
     config = tmp_path / "schemathesis.toml"
     config.write_text(CONFIG)
-    command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "--no-color", "run", f"{base}/api/openapi.json",
-               "--header", f"Authorization: Bearer {TOKEN}", "--mode", "all", "--max-examples", str(EXAMPLES), "--workers", "1",
+    command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "--no-color", "run",
+               f"{base}/api/openapi.json", "--header", f"Authorization: Bearer {TOKEN}", "--mode", "all",
+               "--max-examples", str(EXAMPLES), "--workers", "1",
                "--phases", "examples,coverage,fuzzing,stateful", "--max-failures", "20",
                "--request-timeout", "30", "--suppress-health-check", "all", "--output-truncate", "true"]
     if SEED:

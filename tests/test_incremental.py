@@ -8,8 +8,8 @@ import json
 import feedparser
 import pytest
 import sqlalchemy as sa
-
 from conftest import TOKEN, post_entry
+
 from syndicate import create_app
 from syndicate.model import Page
 from syndicate.store import Store
@@ -54,7 +54,7 @@ def test_a_new_entry_leaves_fixed_pages_alone_and_renders_few_files(app_config, 
     assert [e.title for e in feed.entries] == ["E1", "E0"]
     newest = feedparser.parse(client.get("/blogs/storm/rss.xml").data)
     assert [e.title for e in newest.entries] == ["E9", "E8"]
-    assert {l.rel: l.href for l in newest.feed.links}["next"] == "http://news.test/blogs/storm/archive/4/rss.xml"
+    assert {link.rel: link.href for link in newest.feed.links}["next"] == "http://news.test/blogs/storm/archive/4/rss.xml"
 
 
 def test_an_edit_or_a_clip_changes_the_page_that_holds_the_entry(app_config, data_dir):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import jsonschema
 import pytest
-
 from conftest import post_entry
 
 LONG_ZONE = "Europe/" + "A" * 300
@@ -159,7 +158,8 @@ def test_responses_match_their_schemas(client, auth, blog, schema):
     entry = post_entry(client, auth, headline="h", media=[{"caption": "c"}])
     schema("Blog").validate(client.get("/api/blogs/storm").json)
     schema("Entry").validate(client.get(f"/api/blogs/storm/entries/{entry['id']}").json)
-    response = client.post("/api/blogs/storm/import?date=2026-02-26", data="Live\n\n- one", headers={**auth, "Content-Type": "text/plain"})
+    response = client.post("/api/blogs/storm/import?date=2026-02-26", data="Live\n\n- one",
+                           headers={**auth, "Content-Type": "text/plain"})
     schema("ImportCounts").validate(response.json)
 
 

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import TOKEN, post_entry
+
 from syndicate import create_app, outputs
 from syndicate.app import make_publisher
 from syndicate.newsroom import Newsroom

@@ -7,9 +7,9 @@ import json
 
 import feedparser
 import pytest
+from conftest import post_entry
 from mutagen.id3 import ID3
 
-from conftest import post_entry
 from syndicate import create_app
 from syndicate.config import ConfigError, load
 from syndicate.model import Pronunciation
@@ -143,7 +143,8 @@ def test_a_lexicon_change_respeaks_exactly_the_affected_entries(client, app, aut
     after = {e["id"]: audio_of(client, e["id"]) for e in (named, other)}
     for key in ("url", "bytes", "voice", "transcript"):  # ... but only one is spoken again
         assert after[other["id"]][key] == before[other["id"]][key]
-    assert (data_dir / "public" / after[other["id"]]["url"].removeprefix("http://news.test/")).stat().st_mtime_ns == stamp
+    kept = data_dir / "public" / after[other["id"]]["url"].removeprefix("http://news.test/")
+    assert kept.stat().st_mtime_ns == stamp
     changed = after[named["id"]]
     assert changed["url"] != before[named["id"]]["url"] and changed["bytes"] != before[named["id"]]["bytes"]
     assert client.get(before[named["id"]]["url"].removeprefix("http://news.test"), buffered=True).status_code == 404
@@ -173,7 +174,8 @@ def test_the_default_lexicon_file_applies_and_the_blog_wins(tmp_path, app_config
     drain(app)
     store = app.extensions["syndicate"].store
     job_blog = store.get_blog("storm")
-    from syndicate.speech.clip import clip_key, lexicon as lexicon_for
+    from syndicate.speech.clip import clip_key
+    from syndicate.speech.clip import lexicon as lexicon_for
 
     entry = store.get_entry("storm", first["id"])
     assert lexicon_for(entry, job_blog, app.config).speak("Nguyen in Hue.", "flite") == "Noo yen in Hway."
@@ -188,22 +190,18 @@ def test_the_default_lexicon_file_applies_and_the_blog_wins(tmp_path, app_config
 
 
 def test_a_missing_or_broken_default_lexicon_is_a_clear_error(tmp_path):
-    try:
+    with pytest.raises(ConfigError) as missing:
         load({"DATA_DIR": str(tmp_path), "LEXICON": str(tmp_path / "none.toml")}, environ={})
-        raise AssertionError("a missing lexicon file was accepted")
-    except ConfigError as exc:
-        assert "LEXICON" in str(exc)
+    assert "LEXICON" in str(missing.value)
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps([{"word": "x"}]), encoding="utf-8")
     with pytest.raises(ConfigError, match="LEXICON.*say"):
         load({"DATA_DIR": str(tmp_path), "LEXICON": str(broken)}, environ={})
     from syndicate.pronunciations import LexiconError, load_file
 
-    try:
+    with pytest.raises(LexiconError) as bad:
         load_file(str(broken))
-        raise AssertionError("a broken lexicon file was accepted")
-    except LexiconError as exc:
-        assert "broken.json" in str(exc) and "say" in str(exc)
+    assert "broken.json" in str(bad.value) and "say" in str(bad.value)
 
 
 # -- the inline override ------------------------------------------------------------------

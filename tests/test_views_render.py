@@ -63,7 +63,8 @@ def doc(blog, entries):
 
 def test_language_title_and_one_h1(doc, blog):
     assert doc.get("lang") == "en-GB"
-    assert doc.findtext(".//title") == "River festival: boat race day — live updates, page 2, counted from the first update — syndicate"
+    assert doc.findtext(".//title") == ("River festival: boat race day — live updates, page 2, "
+                                        "counted from the first update — syndicate")
     assert [h.text_content() for h in doc.iter("h1")] == [blog.title]
 
 

@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from ..links import FEED_TYPES, Links
 from ..model import Audio, Blog, Entry, Media, Page
@@ -49,7 +49,14 @@ def one_line(text: str | None) -> str:
     return _SPACES.sub(" ", xml_safe(text)).strip()
 
 
-def blog_zone(blog: Blog) -> tzinfo:
+class Zoned(Protocol):
+    """Anything with a blog's time zone name: a `Blog`, or the few fields a view keeps of one."""
+
+    @property
+    def timezone(self) -> str: ...
+
+
+def blog_zone(blog: Zoned) -> tzinfo:
     """The blog's time zone, UTC when its name is unknown (a bad zone must not break feeds)."""
     try:
         return zone(blog.timezone)

@@ -9,8 +9,9 @@ The mixins share their building blocks as plain functions of a connection (`blog
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -20,9 +21,9 @@ from .entries import EntryQueries
 from .errors import Conflict, NotFound, StoreError
 from .jobs import LEASE_SECONDS, Finished, Job, JobQueries
 from .migrations import migrate
+from .pronunciations import PronunciationQueries
 from .transaction import Transaction
 from .wakeup import Wakeup, wakeup_for
-from .pronunciations import PronunciationQueries
 
 __all__ = ["Store", "StoreError", "NotFound", "Conflict", "Job", "Finished", "Transaction", "Wakeup",
            "LEASE_SECONDS"]
@@ -34,7 +35,7 @@ def _engine(url: str) -> sa.Engine:
     engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # pragma: no branch
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:  # pragma: no branch
         # Let us issue BEGIN ourselves (pysqlite's implicit transactions defer the write lock).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -45,7 +46,7 @@ def _engine(url: str) -> sa.Engine:
         cur.close()
 
     @sa.event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: sa.Connection) -> None:
         write = conn.get_execution_options().get("syndicate_write")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Callable, ContextManager, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
 from ..model import Blog
 from ..timeutil import now
-from .errors import Conflict, NotFound
+from .connections import Connections
+from .errors import Conflict, NotFound, StoreError
 from .schema import blogs
 
 BLOG_FIELDS = ("title", "description", "language", "timezone", "author", "link", "status", "background",
@@ -32,6 +34,13 @@ def blog_in(conn: sa.Connection, slug: str) -> Blog:
     return blog_from_row(row)
 
 
+def row_id(blog: Blog) -> int:
+    """The row id of a blog read from the store (always set there, unlike a blog built elsewhere)."""
+    if blog.id is None:
+        raise StoreError(f"store: blog {blog.slug!r} has no row id")
+    return blog.id
+
+
 def touch(conn: sa.Connection, blog_id: int, *, content: bool, **values: Any) -> None:
     """Record a change (and set `values`): version + 1, the signal every published output
     follows; `updated` too when what readers see changed."""
@@ -42,11 +51,8 @@ def touch(conn: sa.Connection, blog_id: int, *, content: bool, **values: Any) ->
     conn.execute(blogs.update().where(blogs.c.id == blog_id).values(version=blogs.c.version + 1, **values))
 
 
-class BlogQueries:
+class BlogQueries(Connections):
     """Mixin for Store: create, read, update and delete blogs."""
-
-    read: Callable[[], ContextManager[sa.Connection]]  # provided by Store
-    write: Callable[[], ContextManager[sa.Connection]]
 
     def create_blog(self, slug: str, fields: Mapping[str, Any]) -> Blog:
         """Create a blog; Conflict when the slug is taken."""
@@ -97,7 +103,7 @@ class BlogQueries:
             current = blog_in(conn, slug)
             changed = {k: v for k, v in values.items() if getattr(current, k) != v}
             if changed:
-                touch(conn, current.id, content=True, **changed)
+                touch(conn, row_id(current), content=True, **changed)
             return blog_in(conn, slug)
 
     def delete_blog(self, slug: str) -> Blog:

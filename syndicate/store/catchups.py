@@ -6,7 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..model import Catchup, Chapter
-from .blogs import blog_in, touch
+from .blogs import blog_in, row_id, touch
+from .connections import Connections
 from .schema import catchups
 
 
@@ -19,7 +20,7 @@ def catchup_from_row(row: sa.Row) -> Catchup:
     )
 
 
-class CatchupQueries:
+class CatchupQueries(Connections):
     """Mixin for Store: read and replace a blog's catch-up episode."""
 
     def get_catchup(self, slug: str) -> Catchup | None:
@@ -49,7 +50,7 @@ class CatchupQueries:
                 conn.execute(catchups.insert().values(blog_id=blog.id, **values))
             else:
                 conn.execute(catchups.update().where(catchups.c.blog_id == blog.id).values(**values))
-            touch(conn, blog.id, content=False)  # the feeds and pages that link it change
+            touch(conn, row_id(blog), content=False)  # the feeds and pages that link it change
         return old if old != catchup.file else None
 
     def delete_catchup(self, slug: str) -> str | None:
@@ -59,7 +60,7 @@ class CatchupQueries:
             old = conn.execute(sa.select(catchups.c.file).where(catchups.c.blog_id == blog.id)).scalar()
             if old is not None:
                 conn.execute(catchups.delete().where(catchups.c.blog_id == blog.id))
-                touch(conn, blog.id, content=False)
+                touch(conn, row_id(blog), content=False)
         return old
 
     def mark_catchup_final(self, slug: str, when: datetime) -> None:
@@ -69,4 +70,4 @@ class CatchupQueries:
             done = conn.execute(catchups.update().where(catchups.c.blog_id == blog.id, catchups.c.final.is_(False))
                                 .values(final=True, made_at=when)).rowcount
             if done:
-                touch(conn, blog.id, content=False)
+                touch(conn, row_id(blog), content=False)

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
-from typing import Any, Callable, ContextManager, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from ..model import Audio, Entry, Media
 from ..timeutil import now
-from .blogs import blog_in, touch
+from .blogs import blog_in, row_id, touch
+from .connections import Connections
 from .errors import NotFound
 from .queue import dequeue, enqueue
 from .schema import blogs, entries
@@ -42,7 +44,7 @@ def entry_from_row(row: sa.Row, slug: str = "") -> Entry:
 def _aware(value: Any) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _row_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -124,19 +126,16 @@ def tombstone(conn: sa.Connection, entry_id: str) -> None:
         audio_cues=None))
 
 
-class EntryQueries:
+class EntryQueries(Connections):
     """Mixin for Store: entries of a blog, newest first by published time."""
-
-    read: Callable[[], ContextManager[sa.Connection]]  # provided by Store
-    write: Callable[[], ContextManager[sa.Connection]]
 
     def add_entry(self, slug: str, values: Mapping[str, Any], *, entry_id: str | None = None,
                   speak: bool = True) -> Entry:
         """Store a new entry (and queue its speech); `values` are already validated."""
         with self.write() as conn:
             blog = blog_in(conn, slug)
-            entry = insert_entry(conn, blog.id, values, entry_id=entry_id, speak=speak)
-            touch(conn, blog.id, content=True)
+            entry = insert_entry(conn, row_id(blog), values, entry_id=entry_id, speak=speak)
+            touch(conn, row_id(blog), content=True)
         return entry.with_(blog_slug=slug)
 
     def get_entry(self, slug: str, entry_id: str, *, include_deleted: bool = False) -> Entry | None:
@@ -153,10 +152,10 @@ class EntryQueries:
         """Apply changed fields; returns (entry, whether anything changed)."""
         with self.write() as conn:
             blog = blog_in(conn, slug)
-            current = live_entry(conn, blog.id, entry_id)
+            current = live_entry(conn, row_id(blog), entry_id)
             changed = update_entry_row(conn, current, values, updated=updated)
             if changed:
-                touch(conn, blog.id, content=True)
+                touch(conn, row_id(blog), content=True)
             row = conn.execute(sa.select(entries).where(entries.c.id == entry_id)).one()
         return entry_from_row(row, slug), changed
 
@@ -164,9 +163,9 @@ class EntryQueries:
         """Turn the entry into a tombstone; returns it as it was (its clip is the caller's to remove)."""
         with self.write() as conn:
             blog = blog_in(conn, slug)
-            current = live_entry(conn, blog.id, entry_id)
+            current = live_entry(conn, row_id(blog), entry_id)
             tombstone(conn, current.id)
-            touch(conn, blog.id, content=True)
+            touch(conn, row_id(blog), content=True)
         return current.with_(blog_slug=slug)
 
     def list_entries(self, slug: str, *, limit: int | None = None, offset: int = 0,
@@ -176,7 +175,7 @@ class EntryQueries:
         (the longest part of an entry, which no list shows) only when `transcripts` is true."""
         with self.read() as conn:
             blog = blog_in(conn, slug)
-            query = live_query(blog.id, key_only=key_only, audio_ready=audio_ready)
+            query = live_query(row_id(blog), key_only=key_only, audio_ready=audio_ready)
             if not transcripts:
                 query = query.with_only_columns(*LIST_COLUMNS)
             if order == "oldest":
@@ -191,11 +190,10 @@ class EntryQueries:
         publish, to fetch only the entries it has not seen at that revision."""
         with self.read() as conn:
             blog = blog_in(conn, slug)
-            rows = conn.execute(
+            return conn.execute(
                 sa.select(entries.c.id, entries.c.revision)
                 .where(entries.c.blog_id == blog.id, entries.c.deleted.is_(None))
                 .order_by(entries.c.published.desc(), entries.c.id.desc())).all()
-        return rows
 
     def entries_by_id(self, slug: str, ids: Sequence[str]) -> list[tuple[int, Entry]]:
         """(revision, entry) of the live entries with these ids, transcripts included."""

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable, ContextManager, NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
+from ..clipstore import ClipsInUse
 from ..model import Audio, Blog, Entry
 from ..timeutil import now
-from ..clipstore import ClipsInUse
 from .blogs import blog_from_row, blog_in, touch
+from .connections import Connections
 from .entries import entry_from_row
+from .pronunciations import pronunciations_in
 from .queue import dequeue, enqueue
 from .schema import UTCDateTime, blogs, catchups, entries, jobs
-
 
 LEASE_SECONDS = 6.0  # a worker renews its lease every quarter of it while it works (`renew_lease`)
 
@@ -51,11 +52,8 @@ def _due(stamp: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(jobs.c.run_after <= stamp, sa.or_(jobs.c.locked_until.is_(None), jobs.c.locked_until < stamp))
 
 
-class JobQueries:
+class JobQueries(Connections):
     """Mixin for Store: enqueue, lease, renew, finish and fail speech jobs."""
-
-    read: Callable[[], ContextManager[sa.Connection]]  # provided by Store
-    write: Callable[[], ContextManager[sa.Connection]]
 
     def request_speech(self, slug: str | None = None, *, ready: bool = False) -> int:
         """Queue every live entry without a ready clip (of one blog, or all; with `ready`, those
@@ -121,10 +119,10 @@ class JobQueries:
             if held is None or held.locked_by != job.owner:
                 return Finished(False, None, lost=True)
             stale = held.generation != job.generation
-            values: dict[str, Any] = dict(
-                audio_file=audio.file, audio_bytes=audio.bytes, audio_duration=audio.duration,
-                audio_voice=audio.voice, audio_transcript=audio.transcript, audio_error=None,
-                audio_cues=[list(cue) for cue in audio.cues])
+            values: dict[str, Any] = {
+                "audio_file": audio.file, "audio_bytes": audio.bytes, "audio_duration": audio.duration,
+                "audio_voice": audio.voice, "audio_transcript": audio.transcript, "audio_error": None,
+                "audio_cues": [list(cue) for cue in audio.cues]}
             if not stale:
                 values["audio_status"] = "ready"
                 conn.execute(jobs.delete().where(jobs.c.id == job.id))
@@ -147,7 +145,8 @@ class JobQueries:
                 result = conn.execute(entries.update().where(entries.c.id == job.entry_id, entries.c.deleted.is_(None))
                                       .values(audio_status="failed", audio_error=error[:2000]))
                 if result.rowcount:
-                    blog_id = conn.execute(sa.select(entries.c.blog_id).where(entries.c.id == job.entry_id)).scalar()
+                    blog_id = conn.execute(
+                        sa.select(entries.c.blog_id).where(entries.c.id == job.entry_id)).scalar_one()
                     touch(conn, blog_id, content=False)
             else:  # (a lease lost meanwhile is another worker's now: left alone)
                 conn.execute(jobs.update().where(jobs.c.id == job.id, jobs.c.locked_by == job.owner).values(
@@ -174,7 +173,7 @@ class JobQueries:
             if row is None:
                 return None
             blog_row = conn.execute(sa.select(blogs).where(blogs.c.id == row.blog_id)).one()
-            blog = replace(blog_from_row(blog_row), pronunciations=self._pronunciations(conn, row.blog_id))
+            blog = replace(blog_from_row(blog_row), pronunciations=pronunciations_in(conn, row.blog_id))
         return blog, entry_from_row(row, blog_row.slug)
 
     def queue_stats(self) -> dict[str, int]:

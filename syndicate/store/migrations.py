@@ -5,7 +5,7 @@ schema are new steps appended at the end.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 

@@ -4,12 +4,13 @@ worker makes again exactly the clips whose name changed and keeps the others (it
 clip stays ready, and published, until a new one replaces it)."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
 from ..model import Pronunciation
-from .blogs import blog_in, touch
+from .blogs import blog_in, row_id, touch
+from .connections import Connections
 from .queue import enqueue
 from .schema import entries, pronunciations
 
@@ -24,28 +25,31 @@ def _values(entry: Pronunciation) -> dict:
             "whole_word": entry.whole_word, "case_sensitive": entry.case_sensitive}
 
 
-class PronunciationQueries:
-    """Mixin for Store: read and change a blog's pronunciations."""
+def pronunciations_in(conn: sa.Connection, blog_id: int) -> tuple[Pronunciation, ...]:
+    """The lexicon of blog row `blog_id`, sorted by word, read inside a transaction."""
+    rows = conn.execute(sa.select(pronunciations).where(pronunciations.c.blog_id == blog_id)
+                        .order_by(pronunciations.c.word, pronunciations.c.language)).all()
+    return tuple(_from_row(r) for r in rows)
 
-    def _pronunciations(self, conn: sa.Connection, blog_id: int) -> tuple[Pronunciation, ...]:
-        rows = conn.execute(sa.select(pronunciations).where(pronunciations.c.blog_id == blog_id)
-                            .order_by(pronunciations.c.word, pronunciations.c.language)).all()
-        return tuple(_from_row(r) for r in rows)
+
+class PronunciationQueries(Connections):
+    """Mixin for Store: read and change a blog's pronunciations."""
 
     def pronunciations(self, slug: str) -> tuple[Pronunciation, ...]:
         """The blog's lexicon, sorted by word."""
         with self.read() as conn:
-            return self._pronunciations(conn, blog_in(conn, slug).id)
+            return pronunciations_in(conn, row_id(blog_in(conn, slug)))
 
-    def replace_pronunciations(self, slug: str, items: Sequence[Pronunciation]) -> tuple[tuple[Pronunciation, ...], int]:
+    def replace_pronunciations(
+            self, slug: str, items: Sequence[Pronunciation]) -> tuple[tuple[Pronunciation, ...], int]:
         """Replace the whole lexicon; returns it and how many clips were queued."""
         with self.write() as conn:
             blog = blog_in(conn, slug)
             conn.execute(pronunciations.delete().where(pronunciations.c.blog_id == blog.id))
             if items:
                 conn.execute(pronunciations.insert(), [{"blog_id": blog.id, **_values(e)} for e in items])
-            touch(conn, blog.id, content=False)
-            return self._pronunciations(conn, blog.id), self._respeak(conn, blog.id)
+            touch(conn, row_id(blog), content=False)
+            return pronunciations_in(conn, row_id(blog)), self._respeak(conn, row_id(blog))
 
     def put_pronunciation(self, slug: str, entry: Pronunciation) -> tuple[bool, int]:
         """Add or replace one word's entry (same word and language); returns whether it was new
@@ -57,8 +61,8 @@ class PronunciationQueries:
             new = conn.execute(pronunciations.update().where(where).values(**_values(entry))).rowcount == 0
             if new:
                 conn.execute(pronunciations.insert().values(blog_id=blog.id, **_values(entry)))
-            touch(conn, blog.id, content=False)
-            return new, self._respeak(conn, blog.id)
+            touch(conn, row_id(blog), content=False)
+            return new, self._respeak(conn, row_id(blog))
 
     def delete_pronunciation(self, slug: str, word: str, language: str | None = None) -> tuple[int, int]:
         """Remove a word's entries (of one language, or all); returns how many went and how many
@@ -71,14 +75,14 @@ class PronunciationQueries:
             gone = conn.execute(pronunciations.delete().where(where)).rowcount
             if not gone:
                 return 0, 0
-            touch(conn, blog.id, content=False)
-            return gone, self._respeak(conn, blog.id)
+            touch(conn, row_id(blog), content=False)
+            return gone, self._respeak(conn, row_id(blog))
 
     def respeak(self, slug: str) -> int:
         """Queue every clip of the blog to be checked against its lexicon (e.g. after the default
         lexicon file changed); returns how many."""
         with self.write() as conn:
-            return self._respeak(conn, blog_in(conn, slug).id)
+            return self._respeak(conn, row_id(blog_in(conn, slug)))
 
     def _respeak(self, conn: sa.Connection, blog_id: int) -> int:
         ids = conn.execute(sa.select(entries.c.id).where(

@@ -46,8 +46,8 @@ def mend_stored_values(conn: sa.Connection) -> None:
             conn.execute(blogs.update().where(blogs.c.id == row["id"])
                          .values(**changes, version=row["version"] + 1))
     entries = schema.entries
-    for row in conn.execute(sa.select(entries.c.id, entries.c.headline, entries.c.html, entries.c.text)).all():
-        changes = {name: validate.clean_text(getattr(row, name)) for name in ("headline", "html", "text")}
-        changes = {name: value for name, value in changes.items() if value != getattr(row, name)}
+    for stored in conn.execute(sa.select(entries.c.id, entries.c.headline, entries.c.html, entries.c.text)).all():
+        changes = {name: validate.clean_text(getattr(stored, name)) for name in ("headline", "html", "text")}
+        changes = {name: value for name, value in changes.items() if value != getattr(stored, name)}
         if changes:
-            conn.execute(entries.update().where(entries.c.id == row.id).values(**changes))
+            conn.execute(entries.update().where(entries.c.id == stored.id).values(**changes))

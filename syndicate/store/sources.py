@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from ..timeutil import now, to_rfc3339
 from .blogs import blog_in
+from .errors import NotFound
 from .schema import UTCDateTime, blogs
 
 metadata = sa.MetaData()
@@ -77,9 +78,6 @@ class Source:
                 "next_poll": stamp(self.next_poll), "failures": self.failures}
 
 
-_COLUMNS = [sources, blogs.c.slug]
-
-
 def _source(row: Any) -> Source:
     return Source(row.id, row.slug, row.url, row.interval, row.etag, row.last_modified, row.lease_holder,
                   row.lease_until, row.last_fetch, row.last_change, row.last_status, row.last_error,
@@ -93,7 +91,7 @@ class Sources:
         self.store = store
 
     def _select(self) -> sa.Select:
-        return sa.select(*_COLUMNS).join(blogs, blogs.c.id == sources.c.blog_id)
+        return sa.select(sources, blogs.c.slug).join(blogs, blogs.c.id == sources.c.blog_id)
 
     def get(self, slug: str) -> Source | None:
         with self.store.read() as conn:
@@ -119,7 +117,10 @@ class Sources:
                 if row.url != url:
                     values.update(etag=None, last_modified=None, last_error=None, last_status=None)
                 conn.execute(sources.update().where(sources.c.id == row.id).values(**values))
-        return self.get(slug), row is None
+        source = self.get(slug)
+        if source is None:  # the blog was deleted right after this commit
+            raise NotFound(f"store: no blog {slug!r}")
+        return source, row is None
 
     def delete(self, slug: str) -> bool:
         """Stop following; False when the blog followed nothing."""

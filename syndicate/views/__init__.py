@@ -10,9 +10,9 @@ Nothing here needs a Flask app or does I/O beyond reading the package's own temp
 """
 from __future__ import annotations
 
+from .entry import entry_page_path, render_entry_html
 from .environment import CSP
 from .formatting import format_clock, format_date, format_local_time, human_duration, human_size, zone_label
-from .entry import entry_page_path, render_entry_html
 from .html import render_blog_html, render_index_html
 from .text import render_blog_text
 

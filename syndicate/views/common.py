@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from ..formats.common import Zoned, blog_zone, item_title
 from ..links import FEED_TYPES, Links
 from ..model import Audio, Blog, Catchup, Entry, Media
-from ..formats.common import blog_zone, item_title
 from ..sanitize import html_to_text
 from .formatting import human_duration, human_size
 
@@ -45,7 +45,7 @@ def status_word(blog: Blog) -> str:
     return STATUS_WORDS.get(blog.status, blog.status.capitalize())
 
 
-def headline(entry: Entry, blog: Blog) -> str:
+def headline(entry: Entry, blog: Zoned) -> str:
     """An entry's headline; for an untitled entry the same title the feeds give it, its time
     and first words ("08:30 — Guards run after the car…"), so headings read one by one tell
     entries apart (a row of "Update, Update, Update" does not)."""

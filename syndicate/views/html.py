@@ -5,9 +5,9 @@ is worked out here, so it can be tested without parsing HTML.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -16,8 +16,18 @@ from ..model import Blog, Catchup, Entry, Page
 from ..sanitize import text_to_html
 from ..timeutil import to_rfc3339
 from .common import (
-    FEED_LABELS, NavLink, audio_label, caption_text, catchup_links, check_order, feed_links, headline, last_updated,
-    media_link, paragraphs, status_word,
+    FEED_LABELS,
+    NavLink,
+    audio_label,
+    caption_text,
+    catchup_links,
+    check_order,
+    feed_links,
+    headline,
+    last_updated,
+    media_link,
+    paragraphs,
+    status_word,
 )
 from .environment import render
 from .formatting import format_local_time, local_date

@@ -7,15 +7,24 @@ February 2019 ==") so it can be found by searching for "==". URLs are never brok
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 from ..links import Links
 from ..memo import PerObject
 from ..model import Blog, Catchup, Entry
 from .common import (
-    audio_details, body_text, caption_text, catchup_links, feed_links, headline, last_updated, media_link, paragraphs,
+    audio_details,
+    body_text,
+    caption_text,
+    catchup_links,
+    feed_links,
+    headline,
+    last_updated,
+    media_link,
+    paragraphs,
     status_word,
 )
 from .formatting import format_local_time
@@ -81,9 +90,9 @@ def render_blog_text(blog: Blog, entries: Sequence[Entry], links: Links, *, widt
     if width < 20:
         raise ValueError(f"views: text width {width} is too narrow to read")
     live = [entry for entry in entries if entry.deleted is None]
-    updated = format_local_time(last_updated(blog, live, updated), blog.timezone, blog.language)
+    stamp = format_local_time(last_updated(blog, live, updated), blog.timezone, blog.language)
     lines = _wrap(blog.title, width) + ["=" * min(width, len(blog.title)), ""]
-    lines += _wrap(f"Status: {status_word(blog)}. Last updated {updated}.", width) + [""]
+    lines += _wrap(f"Status: {status_word(blog)}. Last updated {stamp}.", width) + [""]
     story = catchup_links(blog, catchup, links)
     for item in story:
         lines += _wrap(f"{item.label}: {item.href}", width)

@@ -11,7 +11,8 @@ come from the configuration may be given as a function of it.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .. import ingest, validate
 
@@ -37,7 +38,7 @@ WRITE_ERRORS = {**ERRORS, **{code: {"$ref": f"#/components/responses/{name}"} fo
     ("401", "Unauthorized"), ("403", "Forbidden"), ("413", "TooLarge"), ("415", "WrongType"))}}
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 ENTRY_ID = {"name": "entry_id", "in": "path", "required": True, "schema": {"type": "string"}}
-SECURE = [{"bearer": []}]
+SECURE: list[dict[str, list[str]]] = [{"bearer": []}]
 
 STRING = {"type": "string"}
 TIME = {"type": "string", "format": "date-time"}
@@ -67,7 +68,7 @@ SCHEMAS: dict[str, Any] = {  # name -> schema, or config -> schema
                       "key_event": {"type": "boolean"}, "pinned": {"type": "boolean"}, "audio": ref("Audio")}),
     "Error": {"type": "object", "required": ["error", "message"], "properties": {
         "error": STRING, "message": STRING, "field": STRING}},
-    "ImportCounts": _object({**{k: INTEGER for k in ("created", "updated", "unchanged", "deleted", "skipped")},
+    "ImportCounts": _object({**dict.fromkeys(("created", "updated", "unchanged", "deleted", "skipped"), INTEGER),
                              "adjusted": {**INTEGER, "description": "blog fields of the source that broke the "
                                                                     "rules: shortened, cleaned or left out"},
                              "format": {"enum": list(ingest.FORMATS)}}),
@@ -129,8 +130,9 @@ PATHS: dict[str, Any] = {
         "parameters": [SLUG,
                        {"name": "format", "in": "query", "schema": {"enum": list(ingest.FORMATS)}},
                        {"name": "timezone", "in": "query", "schema": ref("TimeZone")},
-                       {"name": "date", "in": "query", "schema": {"type": "string", "format": "date",
-                                                                  "pattern": validate.whole("[0-9]{4}-[0-9]{2}-[0-9]{2}")},
+                       {"name": "date", "in": "query",
+                        "schema": {"type": "string", "format": "date",
+                                   "pattern": validate.whole("[0-9]{4}-[0-9]{2}-[0-9]{2}")},
                         "description": "day of the newest entry, for plain text that shows no date"}],
         "post": {"operationId": "importBlog",
                  "summary": "Import a live blog (plain text, LiveBlogPosting JSON-LD, or an export)",
@@ -148,7 +150,7 @@ PATHS: dict[str, Any] = {
     "/api/speech": {"get": {"operationId": "speechQueue",
                             "summary": "The speech queue: jobs queued, leased, retrying; clips failed",
                             "responses": {"200": json_content(_object(
-                                {k: INTEGER for k in ("queued", "leased", "retrying", "failed")}), "Counts")}}},
+                                dict.fromkeys(("queued", "leased", "retrying", "failed"), INTEGER)), "Counts")}}},
     "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document",
                                   "responses": {"200": {"description": "OpenAPI"}}}},
 }

@@ -38,14 +38,14 @@ def blog(slug: str, page: int = 0, key_path: bool = False) -> Response:
 
 
 @bp.get("/blogs/<slug>/page/<int:page>/<name>")
-def feed(slug: str, page: int, name: str):
+def feed(slug: str, page: int, name: str) -> Response:
     kind = KIND_BY_FILE.get(name)
     if kind is None:
         abort(404)
     return _legacy(slug, page, False, kind)
 
 
-def _legacy(slug: str, page: int, key_only: bool, kind: str | None):
+def _legacy(slug: str, page: int, key_only: bool, kind: str | None) -> Response:
     """Redirect old page `page` (counted from the newest) to the fixed page holding its first
     entry; 404 when the list never had that page."""
     svc = services()

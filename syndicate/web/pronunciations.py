@@ -6,22 +6,26 @@ changed (see store/pronunciations.py).
 """
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, request
 
+from ..model import Pronunciation
 from ..pronunciations import LexiconError, language_tag, lexicon_from_json, load_file, pronunciation_from_json
-from . import pronunciations_spec  # noqa: F401  (adds these routes to the OpenAPI document)
 from ..validate import InvalidInput
+from . import pronunciations_spec  # noqa: F401  (adds these routes to the OpenAPI document)
 from .api import _json_body
 from .auth import writer
 from .context import services
 from .errors import ApiError
 
+T = TypeVar("T")
+
 bp = Blueprint("pronunciations", __name__, url_prefix="/api/blogs/<slug>/pronunciations")
 
 
-def _change(slug: str, change) -> tuple[Any, int]:
+def _change(slug: str, change: Callable[[], tuple[T, int]]) -> tuple[T, int]:
     found = services()
     found.store.require_blog(slug)
     result, queued = change()
@@ -48,20 +52,20 @@ def _language_arg() -> str | None:
 
 
 @bp.get("")
-def list_pronunciations(slug: str):
+def list_pronunciations(slug: str) -> Response:
     services().store.require_blog(slug)
     return _listing(slug)
 
 
 @bp.put("")
 @writer
-def replace_pronunciations(slug: str):
+def replace_pronunciations(slug: str) -> Response:
     items = lexicon_from_json(_json_body())
     _, queued = _change(slug, lambda: services().store.replace_pronunciations(slug, items))
     return _listing(slug, respeaking=queued)
 
 
-def _put(slug: str, entry) -> Response:
+def _put(slug: str, entry: Pronunciation) -> Response:
     new, queued = _change(slug, lambda: services().store.put_pronunciation(slug, entry))
     response = jsonify({**entry.to_json(), "respeaking": queued})
     response.status_code = 201 if new else 200
@@ -70,12 +74,12 @@ def _put(slug: str, entry) -> Response:
 
 @bp.post("")
 @writer
-def add_pronunciation(slug: str):
+def add_pronunciation(slug: str) -> Response:
     return _put(slug, pronunciation_from_json(_json_body()))
 
 
 @bp.get("/<word>")
-def get_pronunciation(slug: str, word: str):
+def get_pronunciation(slug: str, word: str) -> Response:
     services().store.require_blog(slug)
     language = _language_arg()
     found = [p.to_json() for p in services().store.pronunciations(slug)
@@ -87,13 +91,13 @@ def get_pronunciation(slug: str, word: str):
 
 @bp.put("/<word>")
 @writer
-def put_pronunciation(slug: str, word: str):
+def put_pronunciation(slug: str, word: str) -> Response:
     return _put(slug, pronunciation_from_json(_json_body(), word=word))
 
 
 @bp.delete("/<word>")
 @writer
-def delete_pronunciation(slug: str, word: str):
+def delete_pronunciation(slug: str, word: str) -> Response:
     language = _language_arg()
     gone, _ = _change(slug, lambda: services().store.delete_pronunciation(slug, word, language))
     if not gone:

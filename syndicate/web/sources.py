@@ -6,12 +6,13 @@ so a request never waits on another site.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
 from ..follow import SOURCE_URL, check_url, interval_schema, parse_interval
-from ..store.sources import Sources
+from ..store.sources import Source, Sources
 from ..validate import InvalidInput
 from . import openapi
 from .api import _json_body
@@ -28,7 +29,7 @@ def _sources() -> Sources:
     return Sources(services().store)
 
 
-def _status(slug: str):
+def _status(slug: str) -> Source:
     source = _sources().get(slug)
     if source is None:
         raise ApiError(404, "not_found", f"blog {slug!r} follows no source")
@@ -36,14 +37,14 @@ def _status(slug: str):
 
 
 @bp.get("/blogs/<slug>/source")
-def get_source(slug: str):
+def get_source(slug: str) -> Response:
     services().store.require_blog(slug)
     return jsonify(_status(slug).to_json())
 
 
 @bp.put("/blogs/<slug>/source")
 @writer
-def put_source(slug: str):
+def put_source(slug: str) -> Response:
     services().store.require_blog(slug)
     body = _json_body()
     if not isinstance(body, dict):
@@ -65,7 +66,7 @@ def put_source(slug: str):
 
 @bp.delete("/blogs/<slug>/source")
 @writer
-def delete_source(slug: str):
+def delete_source(slug: str) -> Response:
     services().store.require_blog(slug)
     if not _sources().delete(slug):
         raise ApiError(404, "not_found", f"blog {slug!r} follows no source")
