@@ -57,6 +57,28 @@ def post_entry(client, auth, slug: str = "storm", **fields) -> dict:
     return response.json
 
 
+@pytest.fixture
+def cli_env(data_dir: Path) -> dict[str, str]:
+    """The environment `syndicate` commands run with in the tests (a module may add to it)."""
+    return {"SYNDICATE_DATA_DIR": str(data_dir), "SYNDICATE_SPEECH_WORKERS": "-1",
+            "SYNDICATE_BASE_URL": "http://news.test"}
+
+
+@pytest.fixture
+def cli(cli_env: dict[str, str]):
+    """Run `syndicate ARGS...` in this process (click's runner) on the test's data dir."""
+    from click.testing import CliRunner
+
+    from syndicate.cli import main
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | bytes | None = None):
+        return runner.invoke(main, list(args), env=cli_env, input=input, catch_exceptions=False)
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole run (skips, or fails in CI, when missing)."""

@@ -20,18 +20,6 @@ from storm_text import STORM as SOURCE
 from syndicate.cli import main, slugify
 
 
-@pytest.fixture
-def cli(data_dir):
-    runner = CliRunner()
-    env = {"SYNDICATE_DATA_DIR": str(data_dir), "SYNDICATE_SPEECH_WORKERS": "-1",
-           "SYNDICATE_BASE_URL": "http://news.test"}
-
-    def run(*args, input=None):
-        return runner.invoke(main, list(args), env=env, input=input, catch_exceptions=False)
-
-    return run
-
-
 def test_import_a_file_then_list(cli, tmp_path):
     path = tmp_path / "storm.txt"
     path.write_text(SOURCE)

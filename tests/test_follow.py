@@ -377,19 +377,8 @@ def test_follower_for_builds_its_own_services(app_config, app, client, auth, blo
 
 
 @pytest.fixture
-def cli(data_dir):
-    from click.testing import CliRunner
-
-    from syndicate.cli import main
-
-    runner = CliRunner()
-    env = {"SYNDICATE_DATA_DIR": str(data_dir), "SYNDICATE_SPEECH_WORKERS": "-1",
-           "SYNDICATE_BASE_URL": "http://news.test", "SYNDICATE_FOLLOW_TIMEOUT": "1"}
-
-    def run(*args):
-        return runner.invoke(main, list(args), env=env, catch_exceptions=False)
-
-    return run
+def cli_env(cli_env):
+    return {**cli_env, "SYNDICATE_FOLLOW_TIMEOUT": "1"}
 
 
 def test_follow_command(cli, live, data_dir):

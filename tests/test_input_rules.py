@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 from conftest import post_entry
 from lxml import etree
 
-from syndicate.cli import main
 from syndicate.sanitize import clean_html
 
 LONG_ZONE = "Europe/" + "A" * 300
@@ -26,18 +24,6 @@ def _export(**blog) -> str:
 def _snapshot(client) -> list:
     return [client.get(f"/api/blogs/{b['slug']}/export").get_data()
             for b in client.get("/api/blogs").json["blogs"]]
-
-
-@pytest.fixture
-def cli(data_dir):
-    runner = CliRunner()
-    env = {"SYNDICATE_DATA_DIR": str(data_dir), "SYNDICATE_SPEECH_WORKERS": "-1",
-           "SYNDICATE_BASE_URL": "http://news.test"}
-
-    def run(*args, input=None):
-        return runner.invoke(main, list(args), env=env, input=input, catch_exceptions=False)
-
-    return run
 
 
 # -- 1. a final newline is not part of any identifier ----------------------------------
