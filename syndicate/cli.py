@@ -301,7 +301,8 @@ def synth(slug: str | None) -> None:
     except StoreError as exc:
         _fail(str(exc).removeprefix("store: "))
     worker = SpeechWorker(services.store, app.config)
-    with click.progressbar(length=total, label="Speaking", file=sys.stderr) as bar:
+    # A range (not length=): the bar then has a type (its length is the same); it is advanced by hand.
+    with click.progressbar(range(total), label="Speaking", file=sys.stderr) as bar:
         while worker.run_once():
             bar.update(1)
     services.publisher.publish_changed()
