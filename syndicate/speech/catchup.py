@@ -30,6 +30,7 @@ from typing import Any
 from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TIT2, TLAN, WXXX, CTOCFlags
 
 from ..clipstore import ClipStore, clip_root
+from ..config import DEFAULT_BASE_URL
 from ..formats.common import blog_zone, item_title
 from ..links import Links
 from ..model import Audio, Blog, Catchup, Chapter, Entry
@@ -62,8 +63,9 @@ def _cue_cache(config: Mapping[str, Any]) -> Path:
 
 
 def _links(config: Mapping[str, Any]) -> Links:
-    # The same public root the publisher uses for files it writes.
-    return Links(config.get("BASE_URL") or config.get("STATIC_BASE") or "http://127.0.0.1:8000")
+    # The same public root the publisher uses for the files it writes (see Settings.public_url):
+    # BASE_URL, else the address `serve` listens on (its workers are given its settings).
+    return Links(config.get("BASE_URL") or config.get("LISTEN_URL") or DEFAULT_BASE_URL)
 
 
 def chosen_entries(entries: Sequence[Entry]) -> list[Entry]:
