@@ -5,6 +5,7 @@ import threading
 
 import feedparser
 import pytest
+from browser import serve
 from conftest import TOKEN
 from postgres import postgres_server
 from storm_text import STORM
@@ -116,8 +117,6 @@ def test_an_idle_worker_on_postgres_only_reads_and_is_woken_by_notify(pg_app):
 
 def test_following_on_postgres(pg_app):
     """The followed sources' table and leases on PostgreSQL: one winner among racing pollers."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     from syndicate.follow.poller import Follower
     from syndicate.store.sources import Sources
 
@@ -126,22 +125,10 @@ def test_following_on_postgres(pg_app):
             b'"articleBody": "Primeira."}, {"url": "https://x.example/l#b", "datePublished": "2025-01-02T09:00:00Z", '
             b'"articleBody": "Segunda."}]}</script></html>')
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve({"/l": (body, {"Content-Type": "text/html; charset=utf-8"})}) as base:
         client = pg_app.test_client()
         client.post("/api/blogs", json={"slug": "live", "title": "Live"}, headers=AUTH)
-        url = f"http://127.0.0.1:{server.server_port}/l"
+        url = f"{base}/l"
         assert client.put("/api/blogs/live/source", json={"url": url}, headers=AUTH).status_code == 201
         sources = Sources(pg_app.extensions["syndicate"].store)
         winners, barrier = [], threading.Barrier(3)
@@ -161,6 +148,3 @@ def test_following_on_postgres(pg_app):
         state = Follower(pg_app.extensions["syndicate"], pg_app.config, name="pg").step("live")
         assert state.last_status == 200 and state.last_error is None
         assert client.get("/api/blogs/live/entries").json["total"] == 2
-    finally:
-        server.shutdown()
-        server.server_close()
